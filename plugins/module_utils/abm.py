@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mdmkit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apple Business / School Manager adapter.
+
+OAuth 2.0 client credentials with an ES256 JWT client assertion (PyJWT), the access token kept
+for the process and fetched again once on 401 or expiry; cursor paging; JSON:API errors.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+import traceback
+import uuid
+
+from ansible_collections.mdmkit.mdm.plugins.module_utils.client import ApiClient
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import AuthError, ConfigError, ValidationError
+
+try:
+    import jwt
+    HAS_JWT = True
+    JWT_IMPORT_ERROR = None
+except ImportError:
+    HAS_JWT = False
+    JWT_IMPORT_ERROR = traceback.format_exc()
+
+API_HOSTS = {'business': 'https://api-business.apple.com', 'school': 'https://api-school.apple.com'}
+SCOPES = {'business': 'business.api', 'school': 'school.api'}
+DEFAULT_TOKEN_URL = 'https://account.apple.com/auth/oauth2/token'
+# The audience Apple expects in the assertion (ABM-AUTH.md), distinct from the token URL.
+ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token'
+ASSERTION_LIFETIME = 300
+# Renew a little early so a token never expires between our check and Apple's.
+EXPIRY_MARGIN = 30
+MAX_PAGE_SIZE = 1000
+
+# One token per (token URL, client, scope) for the life of the process: a module run or an
+# inventory run makes one token exchange however many requests follow.
+_TOKENS = {}
+
+
+def load_private_key(pem_text):
+    """Parse the PEM private key; errors name the option, never the key."""
+    try:
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        raise ConfigError('The Python library cryptography is required for Apple Business Manager.')
+    try:
+        key = load_pem_private_key(pem_text.encode('utf-8') if not isinstance(pem_text, bytes) else pem_text,
+                                   password=None)
+    except (ValueError, TypeError):
+        raise ConfigError('private_key is not a valid unencrypted PEM private key '
+                          '(expected the P-256 key file downloaded from Apple Business Manager).')
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != 'secp256r1':
+        raise ConfigError('private_key is not a P-256 (ES256) EC key; Apple issues P-256 keys.')
+    return key
+
+
+class ABMClient(ApiClient):
+    vendor = 'abm'
+    vendor_label = 'Apple Business Manager'
+
+    def __init__(self, client_id, key_id, private_key, api='business', base_url=None,
+                 token_url=DEFAULT_TOKEN_URL, **kwargs):
+        super(ABMClient, self).__init__(base_url or API_HOSTS[api], **kwargs)
+        if not HAS_JWT:
+            raise ConfigError('The Python library PyJWT is required for Apple Business Manager.')
+        if api == 'school':
+            self.vendor_label = 'Apple School Manager'
+        self.client_id = client_id
+        self.key_id = key_id
+        self.scope = SCOPES[api]
+        self.token_url = token_url
+        self._key = load_private_key(private_key)
+        self.add_secret(private_key)
+        self.token_requests = 0
+
+    # ---- auth ----------------------------------------------------------------------
+
+    def _cache_key(self):
+        return (self.token_url, self.client_id, self.scope)
+
+    def _assertion(self):
+        now = int(time.time())
+        claims = {'iss': self.client_id, 'sub': self.client_id, 'aud': ASSERTION_AUDIENCE,
+                  'iat': now, 'exp': now + ASSERTION_LIFETIME, 'jti': str(uuid.uuid4())}
+        return jwt.encode(claims, self._key, algorithm='ES256', headers={'kid': self.key_id, 'typ': 'JWT'})
+
+    def access_token(self):
+        cached = _TOKENS.get(self._cache_key())
+        if cached and cached[1] - EXPIRY_MARGIN > time.time():
+            return cached[0]
+        return self._fetch_token()
+
+    def _fetch_token(self):
+        assertion = self._assertion()
+        self.add_secret(assertion)
+        form = {'grant_type': 'client_credentials', 'client_id': self.client_id,
+                'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+                'client_assertion': assertion, 'scope': self.scope}
+        self.token_requests += 1
+        try:
+            body = self.request('POST', self.token_url, data=form, headers={'X-Mdmkit-Token': '1'}).body or {}
+        except ValidationError as exc:
+            raise AuthError(self._token_refusal(exc), status=exc.status, method='POST', path=self.token_url)
+        token = body.get('access_token')
+        if not token:
+            raise AuthError('The token endpoint answered without an access_token.', method='POST',
+                            path=self.token_url)
+        self.add_secret(token)
+        _TOKENS[self._cache_key()] = (token, time.time() + float(body.get('expires_in') or 3600))
+        return token
+
+    def _token_refusal(self, exc):
+        code = (exc.vendor_message or '').split(':')[0].strip()
+        if code == 'invalid_client':
+            return ('%s refused the client assertion (invalid_client): client_id, key_id or the private key '
+                    'do not belong to one API account, or the key was revoked. Check them in %s > '
+                    'Preferences > API.' % (self.vendor_label, self.vendor_label))
+        if code == 'invalid_scope':
+            return ('%s refused the scope %s (invalid_scope): check that api matches the account '
+                    '(business for ABM, school for ASM).' % (self.vendor_label, self.scope))
+        return '%s token request failed: %s' % (self.vendor_label, exc.msg)
+
+    def authenticate(self, headers):
+        if headers.pop('X-Mdmkit-Token', None):
+            return  # the token request itself carries the assertion, not a bearer token
+        headers['Authorization'] = 'Bearer %s' % self.access_token()
+
+    def on_auth_failure(self, method, path):
+        """A 401 means the token expired or was revoked: fetch a new one and resend once."""
+        if path == self.token_url:
+            return False
+        _TOKENS.pop(self._cache_key(), None)
+        return True
+
+    # ---- errors and paging ---------------------------------------------------------
+
+    def vendor_message(self, body):
+        if not isinstance(body, dict):
+            return None
+        if body.get('error'):  # OAuth error body from the token endpoint
+            return '%s: %s' % (body['error'], body.get('error_description') or '').rstrip(': ')
+        parts = []
+        for err in body.get('errors') or []:
+            if isinstance(err, dict):
+                text = ' - '.join(str(err[k]) for k in ('code', 'title', 'detail') if err.get(k))
+                parts.append(text)
+        return '; '.join(parts) or None
+
+    def paginate(self, path, params=None, limit=MAX_PAGE_SIZE):
+        for page in self.pages(path, params=params, limit=limit):
+            for item in page:
+                yield item
+
+    def pages(self, path, params=None, limit=MAX_PAGE_SIZE):
+        """Yield ``data`` lists. The next page comes from ``meta.paging.nextCursor``: Apple's
+        ``links.next`` has been seen with a wrong host, so the cursor is the reliable part."""
+        query = dict(params or {})
+        query['limit'] = limit
+        while True:
+            body = self.get(path, params=query) or {}
+            data = body.get('data') or []
+            yield data
+            cursor = ((body.get('meta') or {}).get('paging') or {}).get('nextCursor')
+            if not cursor or not (body.get('links') or {}).get('next', True):
+                return
+            query['cursor'] = cursor
