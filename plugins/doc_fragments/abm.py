@@ -55,6 +55,20 @@ class ModuleDocFragment(object):
           - If not set, the environment variable E(ABM_TOKEN_URL) is used.
           type: str
           default: https://account.apple.com/auth/oauth2/token
+        token_cache:
+          description:
+          - 'Keep the access token (only the token: never the key or the assertion) in a file of mode 0600 under
+            O(token_cache_dir), keyed by client ID and scope, and reuse it until shortly before it expires.
+            Every Ansible task is a new process, so without it each task makes its own token request.'
+          - If not set, the environment variable E(ABM_TOKEN_CACHE) is used.
+          type: bool
+          default: false
+        token_cache_dir:
+          description:
+          - Directory of the token cache file (created with mode 0700).
+          - If not set, the environment variable E(ABM_TOKEN_CACHE_DIR) is used.
+          type: path
+          default: ~/.cache/mdmkit
         timeout:
           description:
           - Seconds to wait for the server to connect and to answer each request.
@@ -147,6 +161,22 @@ class ModuleDocFragment(object):
           default: https://account.apple.com/auth/oauth2/token
           env:
           - name: ABM_TOKEN_URL
+        token_cache:
+          description:
+          - 'Keep the access token (only the token: never the key or the assertion) in a file of mode 0600 under
+            O(token_cache_dir), keyed by client ID and scope, and reuse it until shortly before it expires.
+            Every Ansible task is a new process, so without it each task makes its own token request.'
+          type: bool
+          default: false
+          env:
+          - name: ABM_TOKEN_CACHE
+        token_cache_dir:
+          description:
+          - Directory of the token cache file (created with mode 0700).
+          type: path
+          default: ~/.cache/mdmkit
+          env:
+          - name: ABM_TOKEN_CACHE_DIR
         timeout:
           description:
           - Seconds to wait for the server to connect and to answer each request.

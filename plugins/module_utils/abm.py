@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import json
+import os
 import time
 import traceback
 import uuid
@@ -64,7 +67,7 @@ class ABMClient(ApiClient):
     vendor_label = 'Apple Business Manager'
 
     def __init__(self, client_id, key_id, private_key, api='business', base_url=None,
-                 token_url=DEFAULT_TOKEN_URL, **kwargs):
+                 token_url=DEFAULT_TOKEN_URL, token_cache_dir=None, **kwargs):
         super(ABMClient, self).__init__(base_url or API_HOSTS[api], **kwargs)
         if not HAS_JWT:
             raise ConfigError('The Python library PyJWT is required for Apple Business Manager.')
@@ -77,6 +80,7 @@ class ABMClient(ApiClient):
         self._key = load_private_key(private_key)
         self.add_secret(private_key)
         self.token_requests = 0
+        self.token_store = TokenFile(token_cache_dir) if token_cache_dir else None
 
     # ---- auth ----------------------------------------------------------------------
 
@@ -91,7 +95,11 @@ class ABMClient(ApiClient):
 
     def access_token(self):
         cached = _TOKENS.get(self._cache_key())
+        if not cached and self.token_store:
+            cached = self.token_store.load(self._cache_key())
         if cached and cached[1] - EXPIRY_MARGIN > time.time():
+            _TOKENS[self._cache_key()] = cached
+            self.add_secret(cached[0])
             return cached[0]
         return self._fetch_token()
 
@@ -103,7 +111,7 @@ class ABMClient(ApiClient):
                 'client_assertion': assertion, 'scope': self.scope}
         self.token_requests += 1
         try:
-            body = self.request('POST', self.token_url, data=form, headers={'X-Mdmkit-Token': '1'}).body or {}
+            body = self.request('POST', self.token_url, data=form).body or {}
         except ValidationError as exc:
             raise AuthError(self._token_refusal(exc), status=exc.status, method='POST', path=self.token_url)
         token = body.get('access_token')
@@ -112,6 +120,8 @@ class ABMClient(ApiClient):
                             path=self.token_url)
         self.add_secret(token)
         _TOKENS[self._cache_key()] = (token, time.time() + float(body.get('expires_in') or 3600))
+        if self.token_store:
+            self.token_store.save(self._cache_key(), _TOKENS[self._cache_key()])
         return token
 
     def _token_refusal(self, exc):
@@ -125,9 +135,9 @@ class ABMClient(ApiClient):
                     '(business for ABM, school for ASM).' % (self.vendor_label, self.scope))
         return '%s token request failed: %s' % (self.vendor_label, exc.msg)
 
-    def authenticate(self, headers):
-        if headers.pop('X-Mdmkit-Token', None):
-            return  # the token request itself carries the assertion, not a bearer token
+    def authenticate(self, headers, url):
+        if url == self.token_url:
+            return  # the token request carries the assertion, not a bearer token
         headers['Authorization'] = 'Bearer %s' % self.access_token()
 
     def on_auth_failure(self, method, path):
@@ -135,6 +145,8 @@ class ABMClient(ApiClient):
         if path == self.token_url:
             return False
         _TOKENS.pop(self._cache_key(), None)
+        if self.token_store:
+            self.token_store.forget(self._cache_key())
         return True
 
     # ---- errors and paging ---------------------------------------------------------
@@ -143,7 +155,7 @@ class ABMClient(ApiClient):
         if not isinstance(body, dict):
             return None
         if body.get('error'):  # OAuth error body from the token endpoint
-            return '%s: %s' % (body['error'], body.get('error_description') or '').rstrip(': ')
+            return ('%s: %s' % (body['error'], body.get('error_description') or '')).rstrip(': ')
         parts = []
         for err in body.get('errors') or []:
             if isinstance(err, dict):
@@ -169,3 +181,53 @@ class ABMClient(ApiClient):
             if not cursor or not (body.get('links') or {}).get('next', True):
                 return
             query['cursor'] = cursor
+
+
+class TokenFile:
+    """Opt-in cross-process token cache: one JSON file, mode 0600, holding access tokens only.
+
+    Keyed by a hash of (token URL, client id, scope) so the file names no account. A corrupt or
+    unreadable file is ignored (a new token is fetched), never an error.
+    """
+
+    def __init__(self, directory):
+        self.directory = os.path.expanduser(directory)
+        self.path = os.path.join(self.directory, 'abm-tokens.json')
+
+    @staticmethod
+    def _key(cache_key):
+        return hashlib.sha256('\n'.join(cache_key).encode('utf-8')).hexdigest()
+
+    def _read(self):
+        try:
+            with open(self.path, 'r') as handle:
+                data = json.load(handle)
+            return data if isinstance(data, dict) else {}
+        except (IOError, OSError, ValueError):
+            return {}
+
+    def _write(self, data):
+        if not os.path.isdir(self.directory):
+            os.makedirs(self.directory, mode=0o700)
+        tmp = '%s.%d.tmp' % (self.path, os.getpid())
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, 'w') as handle:
+            json.dump(data, handle)
+        os.rename(tmp, self.path)  # atomic: parallel tasks never read half a file
+
+    def load(self, cache_key):
+        entry = self._read().get(self._key(cache_key))
+        if isinstance(entry, dict) and entry.get('access_token') and entry.get('expires_at'):
+            return (entry['access_token'], float(entry['expires_at']))
+        return None
+
+    def save(self, cache_key, token):
+        data = dict((k, v) for k, v in self._read().items()
+                    if isinstance(v, dict) and float(v.get('expires_at') or 0) > time.time())
+        data[self._key(cache_key)] = {'access_token': token[0], 'expires_at': token[1]}
+        self._write(data)
+
+    def forget(self, cache_key):
+        data = self._read()
+        if data.pop(self._key(cache_key), None) is not None:
+            self._write(data)

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import json
 import re
+import time
 import traceback
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import (
@@ -65,6 +66,7 @@ class ApiClient:
         self.rate_limit_max_wait = rate_limit_max_wait
         self.waits = []  # (seconds, reason) of every retry wait, for results and benchmarks
         self.request_count = 0
+        self.basic_auth = None  # (user, password), sent to our own API host only
         self._secrets = set()
         self.session = requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
@@ -78,8 +80,8 @@ class ApiClient:
 
     # ---- hooks for vendor adapters -------------------------------------------------
 
-    def authenticate(self, headers):
-        """Add credentials to ``headers`` (or set ``self.session.auth`` once in __init__)."""
+    def authenticate(self, headers, url):
+        """Add credentials to ``headers`` for a request to ``url`` on the vendor's API host."""
 
     def vendor_message(self, body):
         """The human part of the vendor's error body, or None."""
@@ -138,13 +140,22 @@ class ApiClient:
 
     def _send(self, method, path, params, json_body, data, files, extra_headers):
         headers = dict(extra_headers or {})
-        self.authenticate(headers)
         url = self.url_for(path)
+        # Credentials go to the vendor's API only, never to another host named by a full URL
+        # (ABM's activity log downloadUrl points at a blob store).
+        own = url.startswith(self.base_url + '/') or url == self.base_url
+        if own:
+            self.authenticate(headers, url)
         self.request_count += 1
         try:
-            return self.session.request(method, url, params=params, json=json_body, data=data,
-                                        files=files, headers=headers, timeout=self.timeout,
-                                        allow_redirects=False)
+            # stream=True so the body is read under our own deadline: requests' read timeout
+            # applies per socket read, and a server trickling bytes would otherwise hang us.
+            response = self.session.request(method, url, params=params, json=json_body, data=data,
+                                            files=files, headers=headers, timeout=self.timeout,
+                                            auth=self.basic_auth if own else None,
+                                            allow_redirects=False, stream=True)
+            self._read_body(response, time.monotonic() + self.timeout)
+            return response
         except MdmError as exc:  # raised by the retry policy (rate-limit wait too long)
             exc.details.update(method=method, path=self._display_path(path))
             exc.msg = '%s %s: %s' % (method, self._display_path(path), exc.msg)
@@ -162,6 +173,19 @@ class ApiClient:
             raise self._after_send_error(method, path, url, exc)
         except requests.exceptions.RequestException as exc:
             raise self._after_send_error(method, path, url, exc)
+
+    @staticmethod
+    def _read_body(response, deadline):
+        chunks = []
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise requests.exceptions.ReadTimeout('the body took longer than the timeout to arrive')
+        finally:
+            response.close()
+        response._content = b''.join(chunks)  # what response.text/json() read from
+        response._content_consumed = True
 
     def _after_send_error(self, method, path, url, exc):
         """A timeout or dropped connection once the request may have been sent."""

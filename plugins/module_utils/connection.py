@@ -61,8 +61,15 @@ VENDOR_OPTIONS = {
                 'API host and the OAuth scope.'),
         'base_url': (dict(type='str'), ['ABM_BASE_URL'],
                      'API root without C(/v1). Defaults to the host that O(api) selects.'),
-        'token_url': (dict(type='str', default='https://account.apple.com/auth/oauth2/token'),
+        'token_url': (dict(type='str', default='https://account.apple.com/auth/oauth2/token', no_log=False),
                       ['ABM_TOKEN_URL'], 'OAuth 2.0 token endpoint.'),
+        'token_cache': (dict(type='bool', default=False, no_log=False), ['ABM_TOKEN_CACHE'],
+                        'Keep the access token (only the token: never the key or the assertion) in a file of '
+                        'mode 0600 under O(token_cache_dir), keyed by client ID and scope, and reuse it until '
+                        'shortly before it expires. Every Ansible task is a new process, so without it each '
+                        'task makes its own token request.'),
+        'token_cache_dir': (dict(type='path', default='~/.cache/mdmkit', no_log=False), ['ABM_TOKEN_CACHE_DIR'],
+                            'Directory of the token cache file (created with mode 0700).'),
     },
     'esper': {
         'api_key': (dict(type='str', required=True, no_log=True), ['ESPER_API_KEY'],
@@ -181,9 +188,10 @@ def client_from_options(vendor, get_option):
             check_url(vendor, 'base_url', base_url)
         token_url = check_url(vendor, 'token_url', get_option('token_url')
                               or 'https://account.apple.com/auth/oauth2/token')
+        token_cache_dir = get_option('token_cache_dir') or '~/.cache/mdmkit'
         return ABMClient(_require(get_option, 'client_id'), _require(get_option, 'key_id'),
                          _private_key(get_option), api=api, base_url=base_url, token_url=token_url,
-                         **common)
+                         token_cache_dir=token_cache_dir if get_option('token_cache') else None, **common)
     raise ConfigError('Unknown vendor %s.' % vendor)
 
 

@@ -33,7 +33,7 @@ class EsperClient(ApiClient):
         self.add_secret(api_key)
         self._api_key = api_key
 
-    def authenticate(self, headers):
+    def authenticate(self, headers, url):
         headers['Authorization'] = 'Bearer %s' % self._api_key
 
     def vendor_message(self, body):

@@ -19,7 +19,7 @@ class MicroMDMClient(ApiClient):
     def __init__(self, api_key, server_url, **kwargs):
         super(MicroMDMClient, self).__init__(server_url.rstrip('/') + API_PREFIX, **kwargs)
         self.add_secret(api_key)
-        self.session.auth = ('micromdm', api_key)
+        self.basic_auth = ('micromdm', api_key)
 
     def vendor_message(self, body):
         if isinstance(body, dict):

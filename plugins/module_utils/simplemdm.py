@@ -21,7 +21,7 @@ class SimpleMDMClient(ApiClient):
         super(SimpleMDMClient, self).__init__(base_url, **kwargs)
         self.add_secret(api_key)
         # The key is the Basic user name; the password stays empty (SimpleMDM reference).
-        self.session.auth = (api_key, '')
+        self.basic_auth = (api_key, '')
 
     def vendor_message(self, body):
         errors = body.get('errors') if isinstance(body, dict) else None

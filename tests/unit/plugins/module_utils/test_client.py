@@ -115,14 +115,15 @@ def test_429_with_http_date_retry_after(sim):
     assert time.time() - started >= 1.0
 
 
-def test_simplemdm_rate_limit_reset_header_is_honoured(sim):
-    # The simulator's SimpleMDM 429 carries X-RateLimit-Reset; without Retry-After we wait on it.
-    sim.faults([{'kind': 'rate_limit', 'vendor': 'simplemdm', 'count': 1, 'retry_after': 1,
-                 'omit_retry_after': True}])
-    api = client(sim, 'simplemdm')
-    started = time.time()
-    api.get('devices', params={'limit': 1})
-    assert time.time() - started >= 0.5
+def test_simplemdm_rate_limit_reset_header_alone_sets_the_wait():
+    from ansible_collections.mdmkit.mdm.plugins.module_utils.retries import RetryPolicy
+
+    class FakeResponse:
+        status = 429
+        headers = {'X-RateLimit-Reset': str(time.time() + 20)}
+
+    wait = RetryPolicy().get_retry_after(FakeResponse())
+    assert 18 < wait <= 20
 
 
 def test_rate_limit_wait_longer_than_allowed_fails_at_once(sim):
@@ -292,3 +293,17 @@ def test_plain_http_to_a_remote_host_is_refused(vendor, option):
     with pytest.raises(ConfigError) as err:
         client_from_options(vendor, values.get)
     assert err.value.msg.startswith(option) and 'HTTPS only' in err.value.msg
+
+
+def test_abm_token_cache_file_serves_later_processes(sim, tmp_path):
+    import os
+    import stat
+    for _task in range(3):  # three "tasks": each a new process, simulated by clearing the memory cache
+        abm_module._TOKENS.clear()
+        api = client(sim, 'abm', token_cache=True, token_cache_dir=str(tmp_path))
+        list(api.paginate('v1/mdmServers'))
+    assert len(logged(sim, vendor='abm', method='POST', path='/abm/auth/oauth2/token')) == 1
+    cache_file = tmp_path / 'abm-tokens.json'
+    assert stat.S_IMODE(os.stat(cache_file).st_mode) == 0o600
+    content = cache_file.read_text()
+    assert sim.config['abm_client_id'] not in content and 'PRIVATE KEY' not in content

@@ -1,0 +1,262 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mdmkit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Apple Business / School Manager helpers shared by the abm_* modules and the abm inventory.
+
+- ``flatten``: a JSON:API object to a flat dict with snake_case keys (``serialNumber`` ->
+  ``serial_number``), so host vars and results read like the rest of the collection.
+- ``assignments``: serial -> server id for the whole org, from ONE paged list per server
+  (``GET /v1/mdmServers/{id}/relationships/devices``, 1000 per page), never a request per device.
+- ``plan_moves`` / ``activity_batches``: the devices not yet in the desired state, cut into as few
+  ``orgDeviceActivities`` as ``batch_size`` allows (one per source server for unassignment).
+- ``wait_for_activities``: poll each activity with capped exponential backoff until it is
+  COMPLETED, FAILED or STOPPED, or the deadline passes.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import time
+
+from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, NotFoundError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
+
+# Apple documents no limit on the devices of one activity; its list endpoints accept at most
+# 1000 items per page (limit=1000) and public clients send their whole serial list in one
+# activity. 1000 keeps each activity within the size Apple handles for a page.
+MAX_BATCH_SIZE = 1000
+TERMINAL_STATUSES = ('COMPLETED', 'FAILED', 'STOPPED')
+SUCCESS_SUB_STATUS = 'COMPLETED_WITH_SUCCESS'
+POLL_MAX_INTERVAL = 60.0
+POLL_BACKOFF = 1.5
+
+SERVERS_PATH = 'v1/mdmServers'
+SERVER_DEVICES_PATH = 'v1/mdmServers/%s/relationships/devices'
+DEVICES_PATH = 'v1/orgDevices'
+DEVICE_PATH = 'v1/orgDevices/%s'
+DEVICE_SERVER_LINK_PATH = 'v1/orgDevices/%s/relationships/assignedServer'
+ACTIVITIES_PATH = 'v1/orgDeviceActivities'
+ACTIVITY_PATH = 'v1/orgDeviceActivities/%s'
+
+_CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
+
+
+def snake(name):
+    return _CAMEL.sub(r'_\1', name).lower()
+
+
+def flatten(obj):
+    """``{type, id, attributes}`` -> ``{id, <snake_case attributes>}``."""
+    flat = {'id': obj.get('id')}
+    for key, value in (obj.get('attributes') or {}).items():
+        flat[snake(key)] = value
+    return flat
+
+
+def normalize_serial(value):
+    return str(value).strip().upper()
+
+
+# ---- servers ---------------------------------------------------------------------------
+
+def list_servers(client):
+    """Every device management service as flat dicts (one paged request)."""
+    return [flatten(obj) for obj in client.paginate(SERVERS_PATH)]
+
+
+def find_server(servers, value, option='mdm_server'):
+    """The server whose id or name is ``value``; ConfigError naming the option if none."""
+    server = find(servers, value, ('id', 'server_name'), 'device management service', option)
+    if server is None:
+        raise ConfigError('%s: no device management service has the id or name %r (known: %s).'
+                          % (option, value, ', '.join(sorted(str(s.get('server_name')) for s in servers))
+                             or 'none'))
+    return server
+
+
+def server_serials(client, server_id):
+    """Serial numbers assigned to one server, paged 1000 at a time."""
+    return [item.get('id') for item in client.paginate(SERVER_DEVICES_PATH % server_id, limit=MAX_PAGE_SIZE)]
+
+
+def assignments(client, servers):
+    """serial -> server id for every assigned device: one paged list per server."""
+    assigned = {}
+    for server in servers:
+        for serial in server_serials(client, server['id']):
+            assigned[serial] = server['id']
+    return assigned
+
+
+def assignments_for(client, servers, serials):
+    """serial -> server id (or None) for ``serials``, with the fewest requests.
+
+    The server lists cost at least one request per server; the per-device linkage
+    (``relationships/assignedServer``) one per device. Pick whichever is fewer.
+    """
+    serials = list(serials)
+    if serials and len(serials) < len(servers):
+        found = {}
+        for serial in serials:
+            try:
+                body = client.get(DEVICE_SERVER_LINK_PATH % serial) or {}
+            except NotFoundError:
+                body = {}
+            data = body.get('data') or {}
+            found[serial] = data.get('id') if isinstance(data, dict) else None
+        return found
+    everything = assignments(client, servers)
+    return dict((serial, everything.get(serial)) for serial in serials)
+
+
+# ---- devices ---------------------------------------------------------------------------
+
+def list_devices(client):
+    """Every org device as a flat dict (pages of 1000)."""
+    for page in client.pages(DEVICES_PATH, limit=MAX_PAGE_SIZE):
+        for obj in page:
+            yield flatten(obj)
+
+
+def device_pages(client):
+    for page in client.pages(DEVICES_PATH, limit=MAX_PAGE_SIZE):
+        yield [flatten(obj) for obj in page]
+
+
+def get_devices(client, serials):
+    """The org devices with these serial numbers, and the serials the org does not have.
+
+    One GET per device for a single serial, else the paged org list (1000 per page), which is
+    fewer requests for any org under 1000 devices per requested serial.
+    """
+    wanted = [normalize_serial(s) for s in serials]
+    if len(wanted) == 1:
+        try:
+            found = {wanted[0]: flatten((client.get(DEVICE_PATH % wanted[0]) or {}).get('data') or {})}
+        except NotFoundError:
+            found = {}
+    else:
+        wanted_set = set(wanted)
+        found = {}
+        for device in list_devices(client):
+            serial = normalize_serial(device.get('serial_number') or device.get('id'))
+            if serial in wanted_set:
+                found[serial] = device
+    missing = [s for s in wanted if s not in found]
+    return found, missing
+
+
+# ---- assignment plan -------------------------------------------------------------------
+
+def plan_moves(current, serials, state, server_id):
+    """The serials not yet in the desired state, in the order given.
+
+    ``current``: serial -> server id or None. ``state`` assigned: every device not on
+    ``server_id``. unassigned: every device on ``server_id`` (or on any server when None).
+    """
+    moves = []
+    for serial in serials:
+        now = current.get(serial)
+        if state == 'assigned':
+            if now != server_id:
+                moves.append(serial)
+        elif now is not None and (server_id is None or now == server_id):
+            moves.append(serial)
+    return moves
+
+
+def chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def activity_batches(moves, current, state, server_id, batch_size):
+    """[(activity type, server id, [serials])]: the fewest activities ``batch_size`` allows.
+
+    Assignment: one server, so ceil(n / batch_size) activities. Unassignment names the server
+    the devices leave (the ``mdmServer`` relationship), so one group per current server.
+    """
+    batches = []
+    if state == 'assigned':
+        for part in chunks(moves, batch_size):
+            batches.append(('ASSIGN_DEVICES', server_id, part))
+        return batches
+    by_server = {}
+    order = []
+    for serial in moves:
+        source = current[serial]
+        if source not in by_server:
+            by_server[source] = []
+            order.append(source)
+        by_server[source].append(serial)
+    for source in order:
+        for part in chunks(by_server[source], batch_size):
+            batches.append(('UNASSIGN_DEVICES', source, part))
+    return batches
+
+
+def activity_body(activity_type, server_id, serials):
+    relationships = {}
+    if server_id:  # first, as in Apple's example (and so the log excerpt of a big body shows it)
+        relationships['mdmServer'] = {'data': {'type': 'mdmServers', 'id': server_id}}
+    relationships['devices'] = {'data': [{'type': 'orgDevices', 'id': s} for s in serials]}
+    return {'data': {'type': 'orgDeviceActivities', 'attributes': {'activityType': activity_type},
+                     'relationships': relationships}}
+
+
+def activity_view(obj):
+    attributes = obj.get('attributes') or {}
+    return {
+        'id': obj.get('id'),
+        'status': attributes.get('status'),
+        'sub_status': attributes.get('subStatus'),
+        'created_date_time': attributes.get('createdDateTime'),
+        'completed_date_time': attributes.get('completedDateTime'),
+        'download_url': attributes.get('downloadUrl'),
+    }
+
+
+def create_activity(client, activity_type, server_id, serials):
+    body = client.post(ACTIVITIES_PATH, json_body=activity_body(activity_type, server_id, serials)) or {}
+    return activity_view(body.get('data') or {})
+
+
+def get_activity(client, activity_id):
+    return activity_view((client.get(ACTIVITY_PATH % activity_id) or {}).get('data') or {})
+
+
+def is_terminal(activity):
+    return activity.get('status') in TERMINAL_STATUSES
+
+
+def is_success(activity):
+    return activity.get('status') == 'COMPLETED' and activity.get('sub_status') in (None, SUCCESS_SUB_STATUS)
+
+
+def wait_for_activities(client, activities, timeout, interval, sleep=time.sleep, clock=time.time):
+    """Poll every unfinished activity until each is terminal or ``timeout`` seconds pass.
+
+    Waits ``interval`` before the first poll, then 1.5 times longer after each round that
+    left one unfinished, up to 60 seconds (Apple allows only a few reads a minute).
+    Updates the dicts in place; returns the ones still unfinished.
+    """
+    deadline = clock() + timeout
+    pending = [a for a in activities if not is_terminal(a)]
+    delay = max(0.0, float(interval))
+    while pending:
+        remaining = deadline - clock()
+        if remaining <= 0:
+            break
+        sleep(min(delay, remaining))
+        still = []
+        for activity in pending:
+            activity.update(dict((k, v) for k, v in get_activity(client, activity['id']).items()
+                                 if k != 'id' and v is not None))
+            if not is_terminal(activity):
+                still.append(activity)
+        pending = still
+        delay = min(POLL_MAX_INTERVAL, max(delay, 0.1) * POLL_BACKOFF)
+    return pending

@@ -1,0 +1,333 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mdmkit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SimpleMDM device helpers: many device refs from one listing, the device command table,
+and the per-device fan-out of commands (bounded parallel, one shared rate-limit backoff,
+never resent, one result per device).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import threading
+import time
+
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import (
+    ApiError,
+    ConfigError,
+    MdmError,
+    OutcomeUnknownError,
+    RateLimitedError,
+)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find, resolve_all
+from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
+from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device
+
+DEVICE_KEYS = ('id', 'serial_number', 'name', 'device_name')
+MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+PIN_RE = re.compile(r'^[0-9]{6}$')
+
+
+# ---- device refs -------------------------------------------------------------------
+
+def list_devices(client, include_awaiting_enrollment=True, search=None):
+    params = {}
+    if include_awaiting_enrollment:
+        params['include_awaiting_enrollment'] = 'true'
+    if search:
+        params['search'] = search
+    return list(client.paginate('devices', params=params))
+
+
+def resolve_devices(client, refs, option='devices', include_awaiting_enrollment=True):
+    """The raw device objects for ``refs`` (ids, serial numbers or names), in order, deduplicated.
+
+    One ref: ``find_device`` (one GET by id, or one ``search`` listing). Several refs: ONE full
+    listing (one request per 100 devices) and every ref matched in it: id, then serial number,
+    then name, then device name. Unknown refs fail together naming ``option``; an ambiguous
+    name fails naming the matching ids. Nothing is sent before this returns.
+    """
+    refs = [str(r).strip() for r in refs if str(r).strip()]
+    if not refs:
+        raise ConfigError('%s: at least one device id, serial number or name is required.' % option)
+    if len(refs) == 1:
+        found = find_device(client, refs[0], include_awaiting_enrollment=include_awaiting_enrollment,
+                            option=option)
+        if found is None:
+            raise ConfigError('%s: no SimpleMDM device has the id, serial number or name %r.'
+                              % (option, refs[0]))
+        return [found]
+    listing = list_devices(client, include_awaiting_enrollment=include_awaiting_enrollment)
+    found = resolve_all(listing, refs, DEVICE_KEYS, 'device', option)
+    unique, seen = [], set()
+    for device in found:
+        if device.get('id') not in seen:
+            seen.add(device.get('id'))
+            unique.append(device)
+    return unique
+
+
+def find_group(client, ref, option='device_group'):
+    """A device group by id or name from one listing; fails naming ``option`` when unknown."""
+    groups = list(client.paginate('device_groups'))
+    group = find(groups, ref, ('id', 'name'), 'device group', option)
+    if group is None:
+        raise ConfigError('%s: no SimpleMDM device group has the id or name %r (known: %s).'
+                          % (option, ref, ', '.join(sorted(str((g.get('attributes') or {}).get('name'))
+                                                           for g in groups)) or 'none'))
+    return group
+
+
+def attr(device, key):
+    return (device.get('attributes') or {}).get(key)
+
+
+def group_id(device):
+    rel = ((device.get('relationships') or {}).get('device_group') or {}).get('data') or {}
+    return rel.get('id')
+
+
+def label(device):
+    """A short identification of a device for results and messages."""
+    return dict(id=device.get('id'), serial_number=attr(device, 'serial_number'), name=attr(device, 'name'))
+
+
+def is_macos(device):
+    """True for a Mac, from the device's product name (``MacBookPro18,3``, ``iMac21,1``,
+    ``Macmini9,1``, ``VirtualMac2,1``) or model name (``MacBook Pro``, ``Mac mini``)."""
+    for key in ('product_name', 'model_name'):
+        value = (attr(device, key) or '').lower()
+        if 'mac' in value:
+            return True
+    return False
+
+
+# ---- the command table ---------------------------------------------------------------
+
+class Command:
+    """One device command: HTTP method, path under ``devices/{id}/``, and its options."""
+
+    def __init__(self, method, path, options=(), required=(), macos_required=(), macos_only=(),
+                 secret=(), description=''):
+        self.method = method
+        self.path = path
+        self.options = tuple(options)          # options sent when set
+        self.required = tuple(required)        # options required for every device
+        self.macos_required = tuple(macos_required)  # options required for macOS devices
+        self.macos_only = tuple(macos_only)    # options sent to macOS devices only
+        self.secret = tuple(secret)
+        self.description = description
+
+
+COMMANDS = {
+    'push_apps': Command('POST', 'push_apps'),
+    'refresh': Command('POST', 'refresh'),
+    'restart': Command('POST', 'restart', options=('rebuild_kernel_cache', 'notify_user')),
+    'shutdown': Command('POST', 'shutdown'),
+    'lock': Command('POST', 'lock', options=('message', 'phone_number', 'pin'),
+                    macos_required=('pin',), macos_only=('pin',), secret=('pin',)),
+    'clear_passcode': Command('POST', 'clear_passcode'),
+    'clear_firmware_password': Command('POST', 'clear_firmware_password'),
+    'rotate_firmware_password': Command('POST', 'rotate_firmware_password'),
+    'clear_recovery_lock_password': Command('POST', 'clear_recovery_lock_password'),
+    'clear_restrictions_password': Command('POST', 'clear_restrictions_password'),
+    'rotate_recovery_lock_password': Command('POST', 'rotate_recovery_lock_password'),
+    'rotate_filevault_key': Command('POST', 'rotate_filevault_key'),
+    'set_admin_password': Command('POST', 'set_admin_password', options=('new_password',),
+                                  required=('new_password',), secret=('new_password',)),
+    'rotate_admin_password': Command('POST', 'rotate_admin_password'),
+    'wipe': Command('POST', 'wipe', options=('pin',), macos_only=('pin',), secret=('pin',)),
+    'update_os': Command('POST', 'update_os', options=('os_update_mode', 'version_type'),
+                         macos_required=('os_update_mode',), macos_only=('os_update_mode',)),
+    'enable_remote_desktop': Command('POST', 'remote_desktop'),
+    'disable_remote_desktop': Command('DELETE', 'remote_desktop'),
+    'enable_bluetooth': Command('POST', 'bluetooth'),
+    'disable_bluetooth': Command('DELETE', 'bluetooth'),
+    'set_time_zone': Command('POST', 'set_time_zone', options=('time_zone',), required=('time_zone',)),
+    'unenroll': Command('POST', 'unenroll'),
+    'delete_user': Command('DELETE', 'users/{user_id}', required=('user_id',)),
+}
+
+# API field -> module option, where they differ (Ansible reserves the option name ``message``).
+OPTION_FOR_FIELD = {'message': 'lock_message'}
+
+
+def option_for(field):
+    return OPTION_FOR_FIELD.get(field, field)
+
+
+# Options of simplemdm_device_command that belong to one command or a few.
+OPTION_COMMANDS = {}
+for _name, _command in COMMANDS.items():
+    for _field in _command.options + _command.required:
+        OPTION_COMMANDS.setdefault(option_for(_field), set()).add(_name)
+
+
+def check_command_options(command_name, params, devices):
+    """Every problem with the options of one command, before anything is sent.
+
+    Returns a list of (option, problem). ``devices`` are the resolved raw device objects.
+    """
+    command = COMMANDS[command_name]
+    problems = []
+    for option, commands in sorted(OPTION_COMMANDS.items()):
+        if params.get(option) is not None and command_name not in commands:
+            problems.append((option, 'is not used by command %s (only by %s).'
+                             % (command_name, ', '.join(sorted(commands)))))
+    for option in map(option_for, command.required):
+        if params.get(option) in (None, ''):
+            problems.append((option, 'is required by command %s.' % command_name))
+    if params.get('pin') is not None and not PIN_RE.match(str(params['pin'])):
+        problems.append(('pin', 'must be a 6-digit number.'))
+    macs = [d for d in devices if is_macos(d)]
+    for option in map(option_for, command.macos_required):
+        if params.get(option) in (None, '') and macs:
+            problems.append((option, 'is required by command %s for macOS devices: %s.'
+                             % (command_name, ', '.join(describe(d) for d in macs[:10])
+                                + (' and %d more' % (len(macs) - 10) if len(macs) > 10 else ''))))
+    return problems
+
+
+def describe(device):
+    return str(attr(device, 'serial_number') or attr(device, 'name') or device.get('id'))
+
+
+def command_request(command_name, params, device):
+    """(method, path, form data) of one command for one device."""
+    command = COMMANDS[command_name]
+    path = 'devices/%s/%s' % (device['id'], command.path.format(user_id=params.get('user_id')))
+    data = {}
+    mac = is_macos(device)
+    for field in command.options:
+        value = params.get(option_for(field))
+        if value is None:
+            continue
+        if field in command.macos_only and not mac:
+            continue
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        data[field] = value
+    return command.method, path, data
+
+
+def shown_data(command_name, data):
+    secret = COMMANDS[command_name].secret if command_name in COMMANDS else ()
+    return dict((k, MASK if k in secret else v) for k, v in data.items())
+
+
+# ---- sending one request per device ---------------------------------------------------
+
+class SharedBackoff:
+    """One rate-limit backoff for every worker thread of a client.
+
+    The client's retry policy calls ``on_wait(seconds, reason)`` before sleeping on a 429; we
+    record until when the API asked us to wait, and every worker waits for that moment before
+    it sends its next request, so parallel workers slow down together instead of each one
+    hammering the API until its own 429.
+    """
+
+    def __init__(self, client):
+        self.lock = threading.Lock()
+        self.until = 0.0
+        policy = getattr(client, 'retry_policy', None)
+        if policy is not None:
+            previous = policy.on_wait
+
+            def on_wait(seconds, reason):
+                if reason.startswith('HTTP 429') or reason.startswith('HTTP 503'):
+                    with self.lock:
+                        self.until = max(self.until, time.time() + seconds)
+                if previous is not None:
+                    previous(seconds, reason)
+            policy.on_wait = on_wait
+
+    def wait(self):
+        while True:
+            with self.lock:
+                delay = self.until - time.time()
+            if delay <= 0:
+                return
+            time.sleep(min(delay, 1.0))
+
+
+def send_each(client, jobs, parallel=8, rate_limited_ok=False):
+    """Send one request per job with at most ``parallel`` in flight; one result per job.
+
+    ``jobs``: dicts with ``device`` (label dict), ``method``, ``path``, ``data`` and ``shown``
+    (the data as shown in results, secrets masked).
+
+    Each result has ``device``, ``method``, ``path``, ``data`` (shown), ``status`` (HTTP status
+    or None), ``outcome`` and ``msg``. Outcomes:
+
+    - ``sent``: the API accepted it (2xx).
+    - ``rate_limited``: HTTP 429 after the client's retries (only when ``rate_limited_ok``;
+      otherwise ``failed``).
+    - ``failed``: the API refused it (4xx/5xx) or it could not be sent.
+    - ``unknown``: it may have reached the API but no answer came back. It is NOT resent, and
+      no further device is sent to after it: the remaining ones are ``not_sent``. A command
+      that may already be running on the server (a wipe, a lock) must be checked by a person
+      before the task runs again, and an API that stops answering mid-fleet is not one to
+      keep sending to.
+    - ``not_sent``: skipped because an earlier send had an unknown outcome.
+    """
+    stop = threading.Event()
+    backoff = SharedBackoff(client)
+
+    def send(job):
+        result = dict(device=job['device'], method=job['method'], path=job['path'], data=job['shown'],
+                      status=None)
+        if stop.is_set():
+            result.update(outcome='not_sent', msg='Not sent: an earlier request had an unknown outcome.')
+            return result
+        backoff.wait()
+        try:
+            response = client.request(job['method'], job['path'], data=job['data'] or None)
+            result.update(status=response.status, outcome='sent', msg='HTTP %s' % response.status)
+            if isinstance(response.body, dict) and 'data' in response.body:
+                result['response'] = response.body['data']
+        except OutcomeUnknownError as exc:
+            stop.set()
+            result.update(outcome='unknown', msg=exc.msg)
+        except RateLimitedError as exc:
+            result.update(status=exc.status or 429, outcome='rate_limited' if rate_limited_ok else 'failed',
+                          msg=exc.msg)
+        except ApiError as exc:
+            result.update(status=exc.status, outcome='failed', msg=exc.msg)
+        except MdmError as exc:
+            result.update(outcome='failed', msg=exc.msg)
+        return result
+
+    return list(bounded_map(send, jobs, max(1, int(parallel))))
+
+
+def summarize(results):
+    counts = {}
+    for result in results:
+        counts[result['outcome']] = counts.get(result['outcome'], 0) + 1
+    return counts
+
+
+def failure_message(what, results):
+    """None when every job was sent (or only rate limited); else a message for fail_json."""
+    counts = summarize(results)
+    bad = [r for r in results if r['outcome'] in ('failed', 'unknown', 'not_sent')]
+    if not bad:
+        return None
+    parts = []
+    for outcome in ('unknown', 'failed', 'not_sent'):
+        if counts.get(outcome):
+            parts.append('%d %s' % (counts[outcome], outcome.replace('_', ' ')))
+    first = [r for r in bad if r['outcome'] != 'not_sent'][:3]
+    detail = '; '.join('%s: %s' % (describe_label(r['device']), r['msg']) for r in first)
+    tally = ', '.join('%s %d' % (k, v) for k, v in sorted(counts.items()))
+    msg = '%s: %s of %d devices (%s). %s' % (what, ', '.join(parts), len(results), tally, detail)
+    if counts.get('unknown'):
+        msg += (' Requests with an unknown outcome were not resent and no further device was sent to;'
+                ' check those devices before running the task again for the devices not sent.')
+    return msg
+
+
+def describe_label(device):
+    return str(device.get('serial_number') or device.get('name') or device.get('id'))

@@ -1,0 +1,313 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mdmkit contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: abm_device_assignment
+short_description: Assign devices to a device management service in Apple Business Manager or Apple School Manager
+version_added: 0.1.0
+description:
+  - Assigns organization devices to a device management service (MDM server), or unassigns them, with
+    C(orgDeviceActivities).
+  - Idempotent. The current assignment of every listed device is read first, from the services' device
+    lists (one paged request per service, not one per device), and only the devices not already in the
+    desired state are sent. A second run sends nothing.
+  - The devices to move are sent in as few activities as O(batch_size) allows. Apple publishes no
+    limit on the devices of one activity and public clients send whole lists in one; the default,
+    1000, is the largest page the API serves and the most this module puts in one activity.
+    Unassignment sends one activity per service the devices leave, since an activity names its service.
+  - With O(wait) (the default), each activity is polled, with growing intervals, until it is
+    C(COMPLETED), C(FAILED) or C(STOPPED). An activity that does not succeed fails the task, naming
+    the devices that did not reach the desired state (the service lists are read again to find them).
+  - Unknown serial numbers or an unknown service fail the task before anything is sent.
+  - Activities are never resent; if the answer to a create request is lost, the task fails saying so.
+author:
+  - mdmkit maintainers (@mdmkit)
+extends_documentation_fragment:
+  - mdmkit.mdm.abm
+  - mdmkit.mdm.attributes
+attributes:
+  diff_mode:
+    description: The diff lists each device that moves, with its service name before and after.
+    support: full
+options:
+  serial_numbers:
+    description:
+      - Serial numbers of the devices (compared in upper case). Each must be a device of the organization.
+    type: list
+    elements: str
+    required: true
+  mdm_server:
+    description:
+      - The device management service, by id or name.
+      - Required with O(state=assigned). With O(state=unassigned), only devices assigned to this service
+        are unassigned; unset unassigns the devices from whatever service they are on.
+    type: str
+  state:
+    description:
+      - V(assigned) puts every listed device on O(mdm_server); V(unassigned) removes them from their service.
+    type: str
+    choices: [assigned, unassigned]
+    default: assigned
+  batch_size:
+    description:
+      - Most devices sent in one activity, from 1 to 1000.
+    type: int
+    default: 1000
+  wait:
+    description:
+      - Wait until every activity has finished, and fail if one did not succeed.
+      - When V(false), the activities are returned as Apple first reported them (C(IN_PROGRESS));
+        follow them with M(mdmkit.mdm.abm_device_activity_info).
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for all activities to finish before failing (the activities keep running at Apple).
+    type: int
+    default: 600
+  poll_interval:
+    description:
+      - Seconds before the first status check; each later check waits 1.5 times longer, up to 60 seconds.
+    type: float
+    default: 5
+'''
+
+EXAMPLES = r'''
+- name: Put the new iPads on the production MDM (one activity, only the ones not already there)
+  mdmkit.mdm.abm_device_assignment:
+    serial_numbers: "{{ new_ipads }}"
+    mdm_server: SimpleMDM
+  register: moved
+
+- name: See what would move, with each device's service before and after
+  mdmkit.mdm.abm_device_assignment:
+    serial_numbers: [DVVS36G1YD3JKQNI, XABC123X0ABC123X0]
+    mdm_server: 1F97349736CF4614A94F624E705841AD
+  check_mode: true
+  diff: true
+
+- name: Release devices from the staging service, without waiting
+  mdmkit.mdm.abm_device_assignment:
+    serial_numbers: "{{ retired }}"
+    mdm_server: Staging
+    state: unassigned
+    wait: false
+
+- name: Apple School Manager
+  mdmkit.mdm.abm_device_assignment:
+    api: school
+    serial_numbers: "{{ cart_3 }}"
+    mdm_server: Jamf School
+'''
+
+RETURN = r'''
+mdm_server:
+  description: The service named by O(mdm_server) (null when unset).
+  returned: always
+  type: dict
+  sample: {id: 1F97349736CF4614A94F624E705841AD, name: SimpleMDM}
+moved:
+  description: Serial numbers sent (or, in check mode, that would be sent) because they were not in the desired state.
+  returned: always
+  type: list
+  elements: str
+  sample: [DVVS36G1YD3JKQNI]
+unchanged:
+  description: Number of listed devices already in the desired state.
+  returned: always
+  type: int
+  sample: 2
+activities:
+  description:
+    - One entry per activity sent (none in check mode), in the state last read.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Activity id, for M(mdmkit.mdm.abm_device_activity_info).
+      type: str
+      sample: b1481656-b267-480d-b284-a809eed8b041
+    activity_type:
+      description: C(ASSIGN_DEVICES) or C(UNASSIGN_DEVICES).
+      type: str
+      sample: ASSIGN_DEVICES
+    mdm_server_id:
+      description: Service the activity names.
+      type: str
+      sample: 1F97349736CF4614A94F624E705841AD
+    devices:
+      description: Serial numbers of the activity.
+      type: list
+      elements: str
+      sample: [DVVS36G1YD3JKQNI]
+    status:
+      description: C(IN_PROGRESS), C(COMPLETED), C(FAILED) or C(STOPPED).
+      type: str
+      sample: COMPLETED
+    sub_status:
+      description: Sub-status, such as C(SUBMITTED), C(COMPLETED_WITH_SUCCESS) or C(COMPLETED_WITH_ERROR).
+      type: str
+      sample: COMPLETED_WITH_SUCCESS
+    created_date_time:
+      description: When Apple created the activity.
+      type: str
+      sample: '2025-05-05T04:15:43.282Z'
+    completed_date_time:
+      description: When it finished.
+      type: str
+      sample: '2025-05-05T04:15:55.101Z'
+    download_url:
+      description: URL of the activity's CSV log (per-device results), once finished.
+      type: str
+      sample: https://store.blobstore.apple.com/...
+  sample:
+    - id: b1481656-b267-480d-b284-a809eed8b041
+      activity_type: ASSIGN_DEVICES
+      mdm_server_id: 1F97349736CF4614A94F624E705841AD
+      devices: [DVVS36G1YD3JKQNI]
+      status: COMPLETED
+      sub_status: COMPLETED_WITH_SUCCESS
+failed_devices:
+  description: Devices not in the desired state after their activity finished (the task then fails).
+  returned: when an activity did not succeed
+  type: list
+  elements: str
+  sample: [DVVS36G1YD3JKQNI]
+'''
+
+from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
+    MAX_BATCH_SIZE,
+    activity_batches,
+    assignments_for,
+    create_activity,
+    find_server,
+    get_devices,
+    is_success,
+    list_servers,
+    normalize_serial,
+    plan_moves,
+    wait_for_activities,
+)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import MdmError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
+
+SHOWN = 20
+
+
+def listing(serials):
+    shown = ', '.join(serials[:SHOWN])
+    return shown + (' and %d more' % (len(serials) - SHOWN) if len(serials) > SHOWN else '')
+
+
+def main():
+    module = MdmModule(
+        'abm',
+        argument_spec=dict(
+            serial_numbers=dict(type='list', elements='str', required=True),
+            mdm_server=dict(type='str'),
+            state=dict(type='str', default='assigned', choices=['assigned', 'unassigned']),
+            batch_size=dict(type='int', default=MAX_BATCH_SIZE),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=600),
+            poll_interval=dict(type='float', default=5),
+        ),
+        required_if=[('state', 'assigned', ('mdm_server',))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    serials = []
+    for value in params['serial_numbers']:
+        serial = normalize_serial(value)
+        if not serial:
+            module.fail_on('serial_numbers', 'an empty serial number was given.')
+        if serial not in serials:
+            serials.append(serial)
+    if not serials:
+        module.fail_on('serial_numbers', 'give at least one serial number.')
+    if not 1 <= params['batch_size'] <= MAX_BATCH_SIZE:
+        module.fail_on('batch_size', 'must be between 1 and %d, got %d.' % (MAX_BATCH_SIZE, params['batch_size']))
+    if params['wait_timeout'] < 0:
+        module.fail_on('wait_timeout', 'must not be negative.')
+    if params['poll_interval'] < 0:
+        module.fail_on('poll_interval', 'must not be negative.')
+
+    client = module.client
+    result = dict(changed=False, mdm_server=None, moved=[], unchanged=0, activities=[])
+    try:
+        run(module, client, serials, result)
+    except MdmError as exc:
+        failed = dict(result)
+        failed.update(exc.result())
+        module.fail_json(msg=exc.msg, **failed)
+    module.exit_json(**result)
+
+
+def run(module, client, serials, result):
+    params = module.params
+    state = params['state']
+    # Everything is read and validated before the first write.
+    servers = list_servers(client)
+    names = dict((s['id'], s.get('server_name')) for s in servers)
+    server_id = None
+    if params['mdm_server']:
+        server = find_server(servers, params['mdm_server'])
+        server_id = server['id']
+        result['mdm_server'] = dict(id=server_id, name=server.get('server_name'))
+    _found, missing = get_devices(client, serials)
+    if missing:
+        module.fail_on('serial_numbers', 'the organization has no device with the serial number %s; '
+                       'nothing was sent.' % listing(missing), **result)
+    current = assignments_for(client, servers, serials)
+    moves = plan_moves(current, serials, state, server_id)
+    result['moved'] = moves
+    result['unchanged'] = len(serials) - len(moves)
+    result['changed'] = bool(moves)
+    result['diff'] = dict(
+        before=dict((s, names.get(current[s])) for s in moves),
+        after=dict((s, names.get(server_id) if state == 'assigned' else None) for s in moves))
+    if not moves or module.check_mode:
+        return
+
+    for activity_type, target, part in activity_batches(moves, current, state, server_id, params['batch_size']):
+        try:
+            activity = create_activity(client, activity_type, target, part)
+        except MdmError as exc:
+            if result['activities']:
+                exc.msg += (' (%d activities were already created: %s)'
+                            % (len(result['activities']), ', '.join(a['id'] for a in result['activities'])))
+            raise
+        activity.update(activity_type=activity_type, mdm_server_id=target, devices=part)
+        result['activities'].append(activity)
+    if not params['wait']:
+        return
+
+    pending = wait_for_activities(client, result['activities'], params['wait_timeout'], params['poll_interval'])
+    if pending:
+        module.fail_json(msg='%d of %d activities had not finished after %s seconds (wait_timeout): %s. '
+                         'They keep running at Apple; follow them with abm_device_activity_info.'
+                         % (len(pending), len(result['activities']), params['wait_timeout'],
+                            ', '.join('%s (%s)' % (a['id'], a.get('status')) for a in pending)), **result)
+    unsuccessful = [a for a in result['activities'] if not is_success(a)]
+    if unsuccessful:
+        # Per-device results are only in the CSV log; read the assignments again instead.
+        involved = [s for a in unsuccessful for s in a['devices']]
+        now = assignments_for(client, servers, involved)
+        failed = [s for s in involved if plan_moves({s: now.get(s)}, [s], state, server_id)]
+        result['failed_devices'] = failed
+        described = '; '.join('%s %s/%s (%d devices%s)' % (
+            a['id'], a.get('status'), a.get('sub_status'), len(a['devices']),
+            ', log: %s' % a['download_url'] if a.get('download_url') else '') for a in unsuccessful)
+        module.fail_json(msg='%d of %d activities did not succeed: %s. Devices not %s: %s.'
+                         % (len(unsuccessful), len(result['activities']), described, state,
+                            listing(failed) if failed else 'none found (see the activity log)'), **result)
+
+
+if __name__ == '__main__':
+    main()
