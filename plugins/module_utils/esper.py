@@ -11,6 +11,8 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.client import ApiClient
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
 
 DEFAULT_PAGE_SIZE = 100
+# Keys of the answer envelopes: v0 `{code, message, content}`, some v2 answers `{content}` alone.
+ENVELOPE_KEYS = frozenset(['code', 'message', 'content', 'status', 'errors'])
 
 
 def tenant_base_url(tenant):
@@ -18,8 +20,8 @@ def tenant_base_url(tenant):
 
 
 def unwrap(body):
-    """v0 endpoints wrap answers as ``{code, message, content}``; v2 ones do not."""
-    if isinstance(body, dict) and 'content' in body and ('code' in body or 'message' in body):
+    """Take the answer out of its envelope (``{code, message, content}`` or ``{content}``)."""
+    if isinstance(body, dict) and 'content' in body and set(body) <= ENVELOPE_KEYS:
         return body['content']
     return body
 

@@ -13,7 +13,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils import connection
 from ansible_collections.mdmkit.mdm.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import MdmError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import MdmError, OutcomeUnknownError
 
 
 class MdmModule(AnsibleModule):
@@ -49,6 +49,8 @@ class MdmModule(AnsibleModule):
         except MdmError as exc:
             failed = dict(result)
             failed.update(exc.result())
+            if isinstance(exc, OutcomeUnknownError):
+                failed['changed'] = True  # the write may have happened: never report "nothing done"
             self.fail_json(msg=exc.msg, **failed)
 
     def fail_on(self, option, problem, **result):

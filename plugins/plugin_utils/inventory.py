@@ -23,11 +23,18 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.connection import clien
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import MdmError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import prefetch
 
-_UNSAFE = re.compile(r'[^A-Za-z0-9_.-]')
+_UNSAFE_HOST = re.compile(r'[^A-Za-z0-9_.-]')
+_UNSAFE_GROUP = re.compile(r'[^A-Za-z0-9_]')
 
 
 def safe_name(value):
-    return _UNSAFE.sub('_', str(value)).strip('_') or None
+    """A host name made of letters, digits, ``_``, ``.`` and ``-``."""
+    return _UNSAFE_HOST.sub('_', str(value)).strip('_') or None
+
+
+def safe_group_name(value):
+    """A group name Ansible accepts without warning: letters, digits and ``_``."""
+    return _UNSAFE_GROUP.sub('_', str(value)).strip('_') or None
 
 
 class MdmInventory(BaseInventoryPlugin, Constructable, Cacheable):
@@ -148,7 +155,7 @@ class MdmInventory(BaseInventoryPlugin, Constructable, Cacheable):
         for key, value in host_vars.items():
             self.inventory.set_variable(name, key, value)
         for group in record['_groups']:
-            group_name = self.inventory.add_group(safe_name('%s%s' % (prefix, group)))
+            group_name = self.inventory.add_group(safe_group_name('%s%s' % (prefix, group)))
             self.inventory.add_child(group_name, name)
         self._set_composite_vars(self.get_option('compose'), host_vars, name, strict=strict)
         self._add_host_to_composed_groups(self.get_option('groups'), host_vars, name, strict=strict)
