@@ -42,13 +42,14 @@ EXCERPT_CHARS = 200
 
 
 class Response:
-    """What callers get back: status, headers and the decoded JSON body (or None)."""
+    """What callers get back: status, headers, the decoded JSON body (or None), the text and raw bytes."""
 
-    def __init__(self, status, headers, body, text=''):
+    def __init__(self, status, headers, body, text='', content=b''):
         self.status = status
         self.headers = headers
         self.body = body
         self.text = text
+        self.content = content
 
 
 class ApiClient:
@@ -216,7 +217,7 @@ class ApiClient:
                                           % (method, self._display_path(path), status, parse_error,
                                              _excerpt(text))),
                                status=status, method=method, path=self._display_path(path))
-            return Response(status, response.headers, body, text)
+            return Response(status, response.headers, body, text, response.content)
         raise self._error(method, path, status, response.headers, body, text)
 
     def _error(self, method, path, status, headers, body, text):
