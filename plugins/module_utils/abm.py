@@ -165,8 +165,7 @@ class ABMClient(ApiClient):
 
     def paginate(self, path, params=None, limit=MAX_PAGE_SIZE):
         for page in self.pages(path, params=params, limit=limit):
-            for item in page:
-                yield item
+            yield from page
 
     def pages(self, path, params=None, limit=MAX_PAGE_SIZE):
         """Yield ``data`` lists. The next page comes from ``meta.paging.nextCursor``: Apple's

@@ -57,8 +57,7 @@ class EsperClient(ApiClient):
 
     def paginate(self, path, params=None, limit=DEFAULT_PAGE_SIZE, workers=1):
         for page in self.pages(path, params=params, limit=limit, workers=workers):
-            for item in page:
-                yield item
+            yield from page
 
     def pages(self, path, params=None, limit=DEFAULT_PAGE_SIZE, workers=1):
         """Yield result pages in order. The first page gives ``count``; with ``workers`` > 1 the
@@ -82,5 +81,4 @@ class EsperClient(ApiClient):
             page_query = dict(query, offset=offset)
             return (self.get_content(path, params=page_query) or {}).get('results') or []
 
-        for page in bounded_map(fetch, offsets, workers):
-            yield page
+        yield from bounded_map(fetch, offsets, workers)

@@ -33,8 +33,7 @@ class SimpleMDMClient(ApiClient):
     def paginate(self, path, params=None, limit=MAX_PAGE_SIZE, direction='asc'):
         """Yield every object of a list endpoint lazily (``limit``/``starting_after``/``has_more``)."""
         for page in self.pages(path, params=params, limit=limit, direction=direction):
-            for item in page:
-                yield item
+            yield from page
 
     def pages(self, path, params=None, limit=MAX_PAGE_SIZE, direction='asc'):
         """Yield each page (a list of objects) of a list endpoint."""

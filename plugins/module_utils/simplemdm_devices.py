@@ -252,6 +252,15 @@ class SharedBackoff:
             time.sleep(min(delay, 1.0))
 
 
+def shared_backoff(client):
+    """The client's one SharedBackoff (made on first use, so its retry hook is wrapped once)."""
+    backoff = getattr(client, '_mdmkit_shared_backoff', None)
+    if backoff is None:
+        backoff = SharedBackoff(client)
+        client._mdmkit_shared_backoff = backoff
+    return backoff
+
+
 def send_each(client, jobs, parallel=8, rate_limited_ok=False):
     """Send one request per job with at most ``parallel`` in flight; one result per job.
 
@@ -273,7 +282,7 @@ def send_each(client, jobs, parallel=8, rate_limited_ok=False):
     - ``not_sent``: skipped because an earlier send had an unknown outcome.
     """
     stop = threading.Event()
-    backoff = SharedBackoff(client)
+    backoff = shared_backoff(client)
 
     def send(job):
         result = dict(device=job['device'], method=job['method'], path=job['path'], data=job['shown'],

@@ -16,7 +16,8 @@ description:
     optionally narrowed by O(search).
   - With O(device), returns that one device, found by id, serial number or name.
   - With O(include), adds each device's directly assigned profiles, installed apps, macOS users
-    or custom attribute values (one extra request per device and item, so narrow the list first).
+    or custom attribute values (one extra request per device and item, eight at a time, so narrow the
+    list first).
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -98,6 +99,7 @@ count:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
+from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
 from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device, flatten
 
 INCLUDE_PATHS = {
@@ -141,12 +143,16 @@ def main():
             if params['search']:
                 query['search'] = params['search']
             objects = client.paginate('devices', params=query)
-        devices = []
-        for obj in objects:
-            device = flatten(obj)
-            for item in params['include']:
-                device[item] = [flatten(o) for o in client.paginate(INCLUDE_PATHS[item] % device['id'])]
-            devices.append(device)
+        devices = [flatten(obj) for obj in objects]
+        if params['include']:
+            # One request per device and item: sent 8 at a time, results kept in order.
+            jobs = [(device, item) for device in devices for item in params['include']]
+
+            def fetch(job):
+                return [flatten(o) for o in client.paginate(INCLUDE_PATHS[job[1]] % job[0]['id'])]
+
+            for (device, item), extra in zip(jobs, bounded_map(fetch, jobs, 8)):
+                device[item] = extra
     module.exit_json(changed=False, devices=devices, count=len(devices))
 
 

@@ -9,6 +9,7 @@ auth, runs the handler and records the request log.  Handlers run one at a time 
 Paths under `/_sim/` are test controls: no auth, no faults, no latency, never logged.
 """
 
+import base64
 import functools
 import importlib
 import json
@@ -79,6 +80,24 @@ class Request:
 
     def mount_url(self, path=""):
         return self.root_url + self.vendor.mounts[self.mount] + path
+
+    def authorization(self):
+        """(scheme in lower case, credentials) of the Authorization header."""
+        scheme, _sep, credentials = self.headers.get("Authorization", "").partition(" ")
+        return scheme.lower(), credentials.strip()
+
+    def basic_auth(self):
+        """(user, password) sent with HTTP Basic auth, or (None, None)."""
+        scheme, credentials = self.authorization()
+        try:
+            user, _sep, password = base64.b64decode(credentials).decode().partition(":")
+        except ValueError:
+            return None, None
+        return (user, password) if scheme == "basic" else (None, None)
+
+    def bearer_token(self):
+        scheme, credentials = self.authorization()
+        return credentials if scheme == "bearer" else None
 
     def json(self):
         if not self.body.strip():

@@ -103,7 +103,7 @@ def test_429_waits_for_retry_after_before_the_next_request(sim):
     assert limited, 'the fault never fired'
     for i in limited:
         assert log[i + 1]['start'] >= log[i]['end'] + 1.0, 'a request went out before Retry-After ended'
-    assert all(reason == 'HTTP 429' for _, reason in api.waits)
+    assert all(reason == 'HTTP 429' for _seconds, reason in api.waits)
 
 
 def test_429_with_http_date_retry_after(sim):
