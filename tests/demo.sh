@@ -56,9 +56,20 @@ cd "$REPO_ROOT/playbooks"
 echo "==> ansible-playbook playbooks/demo.yml"
 ansible-playbook demo.yml
 for source in inventory/demo.*.yml; do
-    echo "==> ansible-inventory -i playbooks/$source --graph"
+    echo "==> ansible-inventory -i playbooks/$source --graph (first lines)"
     ansible-inventory -i "$source" --graph > "$WORK/graph.txt"
-    head -n 40 "$WORK/graph.txt"
-    echo "    ... $(grep -c -- '--[A-Z0-9]' "$WORK/graph.txt" || true) host lines in all"
+    head -n 12 "$WORK/graph.txt"
 done
+# Hosts are named by serial number, so the four sources merge into one host per device.
+echo "==> all four sources at once: ansible-inventory -i playbooks/inventory/ --graph"
+ansible-inventory -i inventory/ --graph > "$WORK/graph.txt"
+grep -E '^  \|--@' "$WORK/graph.txt" | head -n 30
+echo "==> one merged host: ansible-inventory -i playbooks/inventory/ --host <serial> (vendor prefixes)"
+merged=$(grep -E -- '--[A-Z0-9]{12}$' "$WORK/graph.txt" | sed 's/.*--//' | sort | uniq -c | sort -rn | awk 'NR==1 {print $2}')
+ansible-inventory -i inventory/ --host "$merged" | "$VENV/bin/python" -c '
+import json, sys
+hv = json.load(sys.stdin)
+for prefix in ("abm_", "simplemdm_", "esper_", "micromdm_"):
+    keys = sorted(k for k in hv if k.startswith(prefix))
+    print("    %-11s %3d vars, e.g. %s" % (prefix, len(keys), ", ".join(keys[:4])))'
 echo "==> requests the simulator served: $(curl -s "$SIM_URL/_sim/requests" | "$VENV/bin/python" -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')"
