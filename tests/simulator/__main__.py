@@ -21,7 +21,7 @@ if not __package__:  # run as `python tests/simulator`: import the directory as 
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     __package__ = "simulator"
 
-from . import abm, esper, micromdm, simplemdm  # noqa: E402
+from . import abm, esper, micromdm, simplemdm, tls  # noqa: E402
 from .server import Options, create_server  # noqa: E402
 
 
@@ -44,6 +44,7 @@ def parse_args(argv):
     parser.add_argument("--abm-token-ttl", type=int, default=300, help="access token lifetime (default 300 s)")
     parser.add_argument("--abm-activity-seconds", type=float, default=2.0,
                         help="time an orgDeviceActivity stays IN_PROGRESS (default 2 s)")
+    tls.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.devices < 0:
         parser.error("--devices must be >= 0")
@@ -88,7 +89,7 @@ def main(argv=None):
     options = Options(**dict(vars(args), abm_public_key=public_key, abm_private_key_path=private_key_path))
     server = create_server(options)
     host, port = server.server_address[:2]
-    url = "http://%s:%d" % ("127.0.0.1" if host in ("0.0.0.0", "") else host, port)
+    url = "%s://%s:%d" % (tls.wrap(server, args), "127.0.0.1" if host in ("0.0.0.0", "") else host, port)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

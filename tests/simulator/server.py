@@ -16,6 +16,7 @@ import json
 import pkgutil
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -58,7 +59,7 @@ class HTTPError(Exception):
 
 
 class Request:
-    def __init__(self, app, method, target, headers, body):
+    def __init__(self, app, method, target, headers, body, scheme="http"):
         split = urlsplit(target)
         self.app = app
         self.method = method
@@ -68,7 +69,7 @@ class Request:
         self.query = {name: values[-1] for name, values in self.query_lists.items()}
         self.headers = headers
         self.body = body
-        self.root_url = "http://" + (headers.get("Host") or "%s:%s" % app.address)
+        self.root_url = scheme + "://" + (headers.get("Host") or "%s:%s" % app.address)
         self.params = {}
         self.vendor = None
         self.mount = None  # which mount of the vendor was hit (ABM: "business" or "school")
@@ -290,7 +291,8 @@ class Handler(BaseHTTPRequestHandler):
         start = time.time()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        request = Request(app, self.command, self.path, self.headers, body)
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"  # links follow TLS
+        request = Request(app, self.command, self.path, self.headers, body, scheme)
         route, params = app.router.match(self.command, request.path)
         if route is not None:
             request.params = params

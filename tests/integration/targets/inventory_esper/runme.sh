@@ -8,6 +8,8 @@ CONFIG="$(dirname "$INVENTORY_PATH")/integration_config.yml"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true
+ANSIBLE_ROLES_PATH="$(cd .. && pwd)"  # for setup_simulator
+export ANSIBLE_ROLES_PATH
 inventory() { ANSIBLE_INVENTORY_ENABLED=mdmkit.mdm.esper ansible-inventory "$@"; }
 PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 # ansible-inventory marks values from a plugin as unsafe ({"__ansible_unsafe": value}); plain JSON for the checks
