@@ -17,11 +17,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import csv
+import io
 import re
 import time
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, NotFoundError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, MdmError, NotFoundError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
 
 # Apple documents no limit on the devices of one activity; its list endpoints accept at most
@@ -42,6 +44,9 @@ ACTIVITIES_PATH = 'v1/orgDeviceActivities'
 ACTIVITY_PATH = 'v1/orgDeviceActivities/%s'
 
 _CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
+
+# Outcomes the activity log uses for a device that moved.
+LOG_SUCCESS = frozenset(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'OK'])
 
 
 def snake(name):
@@ -234,6 +239,46 @@ def is_terminal(activity):
 
 def is_success(activity):
     return activity.get('status') == 'COMPLETED' and activity.get('sub_status') in (None, SUCCESS_SUB_STATUS)
+
+
+def activity_log(client, activity):
+    """Per-device outcomes from an activity's CSV log at ``downloadUrl``.
+
+    Apple reports some per-device failures only there (a serial unknown to the organization can
+    end COMPLETED). Columns are matched by name, loosely, since Apple does not document them:
+    the serial number, a status or result, and a message. Returns [{serial, status, message, ok}],
+    or None when the activity has no log or it cannot be read.
+    """
+    url = activity.get('download_url')
+    if not url:
+        return None
+    try:
+        text = client.request('GET', url, headers={'Accept': 'text/csv, */*'}).text
+    except MdmError:
+        return None
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) < 2:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+
+    def column(*words):
+        for index, name in enumerate(header):
+            if any(word in name for word in words):
+                return index
+        return None
+
+    serial_col, status_col, message_col = column('serial'), column('status', 'result'), column('message', 'error', 'reason')
+    if serial_col is None or status_col is None:
+        return None
+    outcomes = []
+    for row in rows[1:]:
+        if len(row) <= max(serial_col, status_col):
+            continue
+        status = row[status_col].strip()
+        outcomes.append({'serial': normalize_serial(row[serial_col]), 'status': status,
+                         'message': row[message_col].strip() if message_col is not None and len(row) > message_col else '',
+                         'ok': status.upper() in LOG_SUCCESS})
+    return outcomes
 
 
 def wait_for_activities(client, activities, timeout, interval, sleep=time.sleep, clock=time.time):

@@ -71,6 +71,13 @@ options:
       - Seconds to wait for all activities to finish before failing (the activities keep running at Apple).
     type: int
     default: 600
+  allow_partial:
+    description:
+      - When an activity completes with some devices failed (C(COMPLETED_WITH_ERROR)), warn and succeed
+        instead of failing. The failed serials are still returned in RV(failed_devices), and each
+        activity's RV(activities[].device_outcomes). An activity that C(FAILED) or C(STOPPED) always fails.
+    type: bool
+    default: false
   poll_interval:
     description:
       - Seconds before the first status check; each later check waits 1.5 times longer, up to 60 seconds.
@@ -167,6 +174,14 @@ activities:
       description: URL of the activity's CSV log (per-device results), once finished.
       type: str
       sample: https://store.blobstore.apple.com/...
+    device_outcomes:
+      description:
+        - Each device's outcome, read from the activity's CSV log, for an activity that did not fully
+          succeed. Where the log cannot be read, from the assignments read after the activity.
+      type: list
+      elements: dict
+      returned: when the activity did not fully succeed
+      sample: [{serial: DVVS36G1YD3JKQNI, status: FAILED, message: Device is locked and cannot be reassigned, ok: false}]
   sample:
     - id: b1481656-b267-480d-b284-a809eed8b041
       activity_type: ASSIGN_DEVICES
@@ -185,6 +200,7 @@ failed_devices:
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
     MAX_BATCH_SIZE,
     activity_batches,
+    activity_log,
     assignments_for,
     create_activity,
     find_server,
@@ -215,6 +231,7 @@ def main():
             state=dict(type='str', default='assigned', choices=['assigned', 'unassigned']),
             batch_size=dict(type='int', default=MAX_BATCH_SIZE),
             wait=dict(type='bool', default=True),
+            allow_partial=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=600),
             poll_interval=dict(type='float', default=5),
         ),
@@ -295,18 +312,33 @@ def run(module, client, serials, result):
                          % (len(pending), len(result['activities']), params['wait_timeout'],
                             ', '.join('%s (%s)' % (a['id'], a.get('status')) for a in pending)), **result)
     unsuccessful = [a for a in result['activities'] if not is_success(a)]
-    if unsuccessful:
-        # Per-device results are only in the CSV log; read the assignments again instead.
-        involved = [s for a in unsuccessful for s in a['devices']]
-        now = assignments_for(client, servers, involved)
-        failed = [s for s in involved if plan_moves({s: now.get(s)}, [s], state, server_id)]
-        result['failed_devices'] = failed
-        described = '; '.join('%s %s/%s (%d devices%s)' % (
-            a['id'], a.get('status'), a.get('sub_status'), len(a['devices']),
-            ', log: %s' % a['download_url'] if a.get('download_url') else '') for a in unsuccessful)
-        module.fail_json(msg='%d of %d activities did not succeed: %s. Devices not %s: %s.'
-                         % (len(unsuccessful), len(result['activities']), described, state,
-                            listing(failed) if failed else 'none found (see the activity log)'), **result)
+    if not unsuccessful:
+        return
+    # Per-device outcomes are in each activity's CSV log; where there is none, read the assignments.
+    failed = []
+    for activity in unsuccessful:
+        outcomes = activity_log(client, activity)
+        if outcomes is None:
+            now = assignments_for(client, servers, activity['devices'])
+            outcomes = [{'serial': s, 'ok': not plan_moves({s: now.get(s)}, [s], state, server_id),
+                         'status': None, 'message': 'from the assignments read after the activity'}
+                        for s in activity['devices']]
+        activity['device_outcomes'] = outcomes
+        failed.extend(o['serial'] for o in outcomes if not o['ok'])
+    result['failed_devices'] = failed
+    if params['allow_partial'] and all(a.get('status') == 'COMPLETED' for a in unsuccessful):
+        if failed:
+            module.warn('%d devices were not %s (allow_partial): %s' % (len(failed), state, listing(failed)))
+        return
+    described = '; '.join('%s %s/%s (%d devices%s)' % (
+        a['id'], a.get('status'), a.get('sub_status'), len(a['devices']),
+        ', log: %s' % a['download_url'] if a.get('download_url') else '') for a in unsuccessful)
+    reasons = sorted(set('%s: %s' % (o['serial'], o['message']) for a in unsuccessful
+                         for o in a['device_outcomes'] if not o['ok'] and o.get('message')))
+    module.fail_json(msg='%d of %d activities did not succeed: %s. Devices not %s: %s.%s'
+                     % (len(unsuccessful), len(result['activities']), described, state,
+                        listing(failed) if failed else 'none found (see the activity log)',
+                        (' ' + '; '.join(reasons[:20])) if reasons else ''), **result)
 
 
 if __name__ == '__main__':
