@@ -20,10 +20,23 @@ class ModuleDocFragment(object):
           required: true
         api_key:
           description:
-          - MicroMDM API key (HTTP Basic password of the user C(micromdm)).
+          - MicroMDM API key (HTTP Basic password of the user C(micromdm), or C(nanomdm) when O(flavor=nanomdm)).
           - If not set, the environment variable E(MICROMDM_API_KEY) is used.
           type: str
           required: true
+        flavor:
+          description:
+          - 'Which server API O(server_url) serves. V(management_v1): the early MicroMDM API under C(/management/v1).
+            V(micromdm): MicroMDM 1.x (C(/v1/commands), C(POST /v1/devices), ...), Basic user C(micromdm). V(nanomdm):
+            NanoMDM (C(/v1/enqueue), C(/v1/push), ...), Basic user C(nanomdm). Modules that need an API the
+            chosen flavor does not serve fail saying so.'
+          - If not set, the environment variable E(MICROMDM_FLAVOR) is used.
+          type: str
+          default: management_v1
+          choices:
+          - management_v1
+          - micromdm
+          - nanomdm
         timeout:
           description:
           - Seconds to wait for the server to connect and to answer each request.
@@ -75,11 +88,25 @@ class ModuleDocFragment(object):
           - name: MICROMDM_URL
         api_key:
           description:
-          - MicroMDM API key (HTTP Basic password of the user C(micromdm)).
+          - MicroMDM API key (HTTP Basic password of the user C(micromdm), or C(nanomdm) when O(flavor=nanomdm)).
           type: str
           required: true
           env:
           - name: MICROMDM_API_KEY
+        flavor:
+          description:
+          - 'Which server API O(server_url) serves. V(management_v1): the early MicroMDM API under C(/management/v1).
+            V(micromdm): MicroMDM 1.x (C(/v1/commands), C(POST /v1/devices), ...), Basic user C(micromdm). V(nanomdm):
+            NanoMDM (C(/v1/enqueue), C(/v1/push), ...), Basic user C(nanomdm). Modules that need an API the
+            chosen flavor does not serve fail saying so.'
+          type: str
+          default: management_v1
+          choices:
+          - management_v1
+          - micromdm
+          - nanomdm
+          env:
+          - name: MICROMDM_FLAVOR
         timeout:
           description:
           - Seconds to wait for the server to connect and to answer each request.

@@ -21,7 +21,12 @@ description:
     C(abm_unassigned).
   - Requests are the minimum, whatever the fleet size; the device list (1000 per request), the
     service list, and one paged list (1000 per request) of the devices of each service. There is no
-    request per host.
+    request per host, unless O(include_applecare) is set.
+  - With O(include_applecare), each device's AppleCare coverage is read too
+    (C(GET /v1/orgDevices/{serial}/appleCareCoverage)), one request per device, O(applecare_workers) at a time,
+    so it is opt-in. It adds C(abm_applecare) (the records) and C(abm_applecare_status),
+    C(abm_applecare_description), C(abm_applecare_end_date_time), C(abm_applecare_agreement_number) (the
+    coverage that is active and ends last, else the one that ended last).
   - O(api=school) reads Apple School Manager.
   - The configuration file name must end in C(.abm.yml) or C(.abm.yaml).
 author:
@@ -44,6 +49,16 @@ options:
     type: list
     elements: str
     default: [serial_number, id]
+  include_applecare:
+    description:
+      - Add each device's AppleCare coverage as C(abm_applecare*) variables (one request per device).
+    type: bool
+    default: false
+  applecare_workers:
+    description:
+      - Most AppleCare coverage requests in flight at once, from 1 to 16.
+    type: int
+    default: 4
 '''
 
 EXAMPLES = r'''
@@ -61,9 +76,23 @@ attributes: [product_family, device_model, status]
 filters:
   - abm_product_family == 'iPad'
   - abm_assigned_server_id is none
+
+# warranty.abm.yml: group devices by AppleCare status (one extra request per device)
+plugin: mdmkit.mdm.abm
+include_applecare: true
+keyed_groups:
+  - key: abm_applecare_status
+    prefix: applecare
 '''
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import assignments, device_pages, list_servers
+from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
+    MAX_WORKERS,
+    add_applecare,
+    assignments,
+    device_pages,
+    list_servers,
+)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
 from ansible_collections.mdmkit.mdm.plugins.plugin_utils.inventory import MdmInventory
 
 
@@ -77,11 +106,17 @@ class InventoryModule(MdmInventory):
         servers = list_servers(client)
         names = dict((s['id'], s.get('server_name')) for s in servers)
         assigned = assignments(client, servers)
+        applecare = self.get_option('include_applecare')
+        workers = self.get_option('applecare_workers')
+        if applecare and not 1 <= workers <= MAX_WORKERS:
+            raise ConfigError('applecare_workers: must be between 1 and %d, got %d.' % (MAX_WORKERS, workers))
         for page in device_pages(client):
             for device in page:
                 server_id = assigned.get(device.get('serial_number') or device.get('id'))
                 device['assigned_server_id'] = server_id
                 device['assigned_server_name'] = names.get(server_id)
+            if applecare:
+                add_applecare(client, page, workers)
             yield page
 
     def device_groups(self, device):

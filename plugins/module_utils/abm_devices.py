@@ -11,6 +11,7 @@
   ``orgDeviceActivities`` as ``batch_size`` allows (one per source server for unassignment).
 - ``wait_for_activities``: poll each activity with capped exponential backoff until it is
   COMPLETED, FAILED or STOPPED, or the deadline passes.
+- ``add_applecare``: each device's AppleCare coverage (one request per device, bounded parallel).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +26,7 @@ import time
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, MdmError, NotFoundError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
+from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
 
 # Apple documents no limit on the devices of one activity; its list endpoints accept at most
 # 1000 items per page (limit=1000) and public clients send their whole serial list in one
@@ -42,6 +44,9 @@ DEVICE_PATH = 'v1/orgDevices/%s'
 DEVICE_SERVER_LINK_PATH = 'v1/orgDevices/%s/relationships/assignedServer'
 ACTIVITIES_PATH = 'v1/orgDeviceActivities'
 ACTIVITY_PATH = 'v1/orgDeviceActivities/%s'
+APPLECARE_PATH = 'v1/orgDevices/%s/appleCareCoverage'
+DEFAULT_WORKERS = 4
+MAX_WORKERS = 16
 
 _CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
 
@@ -203,12 +208,15 @@ def activity_batches(moves, current, state, server_id, batch_size):
     return batches
 
 
-def activity_body(activity_type, server_id, serials):
+def activity_body(activity_type, server_id, serials, metadata=None):
     relationships = {}
     if server_id:  # first, as in Apple's example (and so the log excerpt of a big body shows it)
         relationships['mdmServer'] = {'data': {'type': 'mdmServers', 'id': server_id}}
     relationships['devices'] = {'data': [{'type': 'orgDevices', 'id': s} for s in serials]}
-    return {'data': {'type': 'orgDeviceActivities', 'attributes': {'activityType': activity_type},
+    attributes = {'activityType': activity_type}
+    if metadata:  # e.g. {'mdmMigrationDeadlineDateTime': ...} for ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE
+        attributes['activityTypeMetadata'] = metadata
+    return {'data': {'type': 'orgDeviceActivities', 'attributes': attributes,
                      'relationships': relationships}}
 
 
@@ -224,8 +232,8 @@ def activity_view(obj):
     }
 
 
-def create_activity(client, activity_type, server_id, serials):
-    body = client.post(ACTIVITIES_PATH, json_body=activity_body(activity_type, server_id, serials)) or {}
+def create_activity(client, activity_type, server_id, serials, metadata=None):
+    body = client.post(ACTIVITIES_PATH, json_body=activity_body(activity_type, server_id, serials, metadata)) or {}
     return activity_view(body.get('data') or {})
 
 
@@ -305,3 +313,134 @@ def wait_for_activities(client, activities, timeout, interval, sleep=time.sleep,
         pending = still
         delay = min(POLL_MAX_INTERVAL, max(delay, 0.1) * POLL_BACKOFF)
     return pending
+
+
+# ---- AppleCare coverage ----------------------------------------------------------------
+
+def applecare(client, serial):
+    """The coverage records of one device as flat dicts (``GET .../appleCareCoverage``)."""
+    body = client.get(APPLECARE_PATH % serial) or {}
+    return [flatten(obj) for obj in body.get('data') or []]
+
+
+def applecare_summary(records):
+    """A few flat fields from the coverage records: the active one that ends last, else the
+    one that ended last. Keys ``applecare_status``, ``applecare_description``,
+    ``applecare_end_date_time``, ``applecare_agreement_number`` (None when no record)."""
+    best = None
+    for record in records:
+        rank = (record.get('status') == 'ACTIVE', str(record.get('end_date_time') or ''))
+        if best is None or rank > best[0]:
+            best = (rank, record)
+    record = best[1] if best else {}
+    return {'applecare_status': record.get('status'), 'applecare_description': record.get('description'),
+            'applecare_end_date_time': record.get('end_date_time'),
+            'applecare_agreement_number': record.get('agreement_number')}
+
+
+def add_applecare(client, devices, workers=DEFAULT_WORKERS):
+    """Set ``applecare`` (the records) and the summary keys on each device, in place.
+
+    One request per device, at most ``workers`` in flight (the client waits on 429 as asked).
+    """
+    def fetch(device):
+        return applecare(client, device.get('serial_number') or device['id'])
+
+    for device, records in zip(devices, bounded_map(fetch, devices, max(1, min(int(workers), MAX_WORKERS)))):
+        device['applecare'] = records
+        device.update(applecare_summary(records))
+    return devices
+
+
+# ---- MDM migration deadline ------------------------------------------------------------
+
+DEADLINE_ACTIVITY = 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE'
+
+
+def parse_deadline(value, now=None):
+    """An ISO 8601 date-time (``Z`` or an offset; a date alone means midnight UTC) in the future,
+    as Apple's UTC form ``YYYY-MM-DDTHH:MM:SSZ``. ConfigError naming the option otherwise."""
+    from datetime import datetime, timezone
+    text = str(value).strip()
+    try:
+        moment = datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
+    except ValueError:
+        raise ConfigError('mdm_migration_deadline: %r is not an ISO 8601 date-time such as '
+                          '2026-12-31T17:00:00Z.' % text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    if moment <= (now or datetime.now(timezone.utc)):
+        raise ConfigError('mdm_migration_deadline: %s is not in the future.' % moment.strftime('%Y-%m-%dT%H:%M:%SZ'))
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+# ---- waiting for activities and reading their outcomes -----------------------------------
+
+SHOWN = 20
+
+
+def listing(serials):
+    """Up to 20 serials, then how many more."""
+    shown = ', '.join(serials[:SHOWN])
+    return shown + (' and %d more' % (len(serials) - SHOWN) if len(serials) > SHOWN else '')
+
+
+def await_outcomes(client, activities, timeout, interval, fallback):
+    """Wait for ``activities``; give each one that did not fully succeed its ``device_outcomes``.
+
+    Outcomes come from the activity's CSV log, else from ``fallback(activity)`` (a list of
+    {serial, ok, status, message} read from the current state). Returns
+    (pending, unsuccessful, failed serials); when some are still pending, nothing else is read.
+    """
+    pending = wait_for_activities(client, activities, timeout, interval)
+    if pending:
+        return pending, [], []
+    unsuccessful = [a for a in activities if not is_success(a)]
+    failed = []
+    for activity in unsuccessful:
+        outcomes = activity_log(client, activity)
+        if outcomes is None:
+            outcomes = fallback(activity)
+        activity['device_outcomes'] = outcomes
+        failed.extend(o['serial'] for o in outcomes if not o['ok'])
+    return pending, unsuccessful, failed
+
+
+def pending_message(pending, activities, timeout):
+    return ('%d of %d activities had not finished after %s seconds (wait_timeout): %s. '
+            'They keep running at Apple; follow them with abm_device_activity_info.'
+            % (len(pending), len(activities), timeout,
+               ', '.join('%s (%s)' % (a['id'], a.get('status')) for a in pending)))
+
+
+def failure_message(unsuccessful, activities, failed, state):
+    described = '; '.join('%s %s/%s (%d devices%s)' % (
+        a['id'], a.get('status'), a.get('sub_status'), len(a['devices']),
+        ', log: %s' % a['download_url'] if a.get('download_url') else '') for a in unsuccessful)
+    reasons = sorted(set('%s: %s' % (o['serial'], o['message']) for a in unsuccessful
+                         for o in a['device_outcomes'] if not o['ok'] and o.get('message')))
+    return ('%d of %d activities did not succeed: %s. Devices not %s: %s.%s'
+            % (len(unsuccessful), len(activities), described, state,
+               listing(failed) if failed else 'none found (see the activity log)',
+               (' ' + '; '.join(reasons[:20])) if reasons else ''))
+
+
+def send_activities(client, batches, result, metadata_for=None):
+    """Create one activity per (type, server, serials) batch, appending each to result['activities'].
+
+    Activities are never resent; a failure after some were created names them.
+    """
+    for activity_type, target, part in batches:
+        metadata = None
+        if metadata_for:
+            activity_type, metadata = metadata_for(activity_type)
+        try:
+            activity = create_activity(client, activity_type, target, part, metadata)
+        except MdmError as exc:
+            if result['activities']:
+                exc.msg += (' (%d activities were already created: %s)'
+                            % (len(result['activities']), ', '.join(a['id'] for a in result['activities'])))
+            raise
+        activity.update(activity_type=activity_type, mdm_server_id=target, devices=part)
+        result['activities'].append(activity)

@@ -83,7 +83,14 @@ VENDOR_OPTIONS = {
         'server_url': (dict(type='str', required=True), ['MICROMDM_URL'],
                        'MicroMDM server root, without C(/management/v1).'),
         'api_key': (dict(type='str', required=True, no_log=True), ['MICROMDM_API_KEY'],
-                    'MicroMDM API key (HTTP Basic password of the user C(micromdm)).'),
+                    'MicroMDM API key (HTTP Basic password of the user C(micromdm), or C(nanomdm) '
+                    'when O(flavor=nanomdm)).'),
+        'flavor': (dict(type='str', default='management_v1', choices=['management_v1', 'micromdm', 'nanomdm']),
+                   ['MICROMDM_FLAVOR'],
+                   'Which server API O(server_url) serves. V(management_v1): the early MicroMDM API under '
+                   'C(/management/v1). V(micromdm): MicroMDM 1.x (C(/v1/commands), C(POST /v1/devices), ...), '
+                   'Basic user C(micromdm). V(nanomdm): NanoMDM (C(/v1/enqueue), C(/v1/push), ...), Basic user '
+                   'C(nanomdm). Modules that need an API the chosen flavor does not serve fail saying so.'),
     },
 }
 
@@ -177,7 +184,8 @@ def client_from_options(vendor, get_option):
     if vendor == 'micromdm':
         from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import MicroMDMClient
         server_url = check_url(vendor, 'server_url', _require(get_option, 'server_url'))
-        return MicroMDMClient(_require(get_option, 'api_key'), server_url, **common)
+        return MicroMDMClient(_require(get_option, 'api_key'), server_url,
+                              flavor=get_option('flavor') or 'management_v1', **common)
     if vendor == 'abm':
         from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import ABMClient
         api = get_option('api') or 'business'

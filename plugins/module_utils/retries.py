@@ -68,6 +68,14 @@ class RetryPolicy(Retry):
         retry.on_wait = self.on_wait
         return retry
 
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        # A certificate the client does not trust will not be trusted a second later: fail at once
+        # instead of retrying the handshake max_retries times with backoff.
+        if error is not None and 'CERTIFICATE_VERIFY_FAILED' in str(error):
+            raise error
+        return super(RetryPolicy, self).increment(method=method, url=url, response=response, error=error,
+                                                  _pool=_pool, _stacktrace=_stacktrace)
+
     def is_retry(self, method, status_code, has_retry_after=False):
         if status_code == 429:
             return True

@@ -83,6 +83,16 @@ options:
       - Seconds before the first status check; each later check waits 1.5 times longer, up to 60 seconds.
     type: float
     default: 5
+  mdm_migration_deadline:
+    description:
+      - With O(state=assigned), assign with an MDM migration deadline (activity type
+        C(ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE), the deadline in the activity's
+        C(activityTypeMetadata.mdmMigrationDeadlineDateTime)), so that enrolled devices must migrate to
+        O(mdm_server) by then. An ISO 8601 date-time in the future, such as C(2026-12-31T17:00:00Z); without a
+        zone it is taken as UTC. Public clients report Apple accepts at most 90 days ahead; Apple's answer is
+        passed on if it refuses.
+      - Devices already on O(mdm_server) are unchanged (no deadline is sent for them).
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -105,6 +115,12 @@ EXAMPLES = r'''
     mdm_server: Staging
     state: unassigned
     wait: false
+
+- name: Move Macs to the new MDM, enrolled ones to migrate by the end of the year
+  mdmkit.mdm.abm_device_assignment:
+    serial_numbers: "{{ macs }}"
+    mdm_server: SimpleMDM
+    mdm_migration_deadline: '2026-12-31T17:00:00Z'
 
 - name: Apple School Manager
   mdmkit.mdm.abm_device_assignment:
@@ -142,7 +158,7 @@ activities:
       type: str
       sample: b1481656-b267-480d-b284-a809eed8b041
     activity_type:
-      description: C(ASSIGN_DEVICES) or C(UNASSIGN_DEVICES).
+      description: C(ASSIGN_DEVICES), C(UNASSIGN_DEVICES) or C(ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE).
       type: str
       sample: ASSIGN_DEVICES
     mdm_server_id:
@@ -189,6 +205,11 @@ activities:
       devices: [DVVS36G1YD3JKQNI]
       status: COMPLETED
       sub_status: COMPLETED_WITH_SUCCESS
+mdm_migration_deadline:
+  description: The deadline sent, in UTC, as Apple takes it.
+  returned: when O(mdm_migration_deadline) is set
+  type: str
+  sample: '2026-12-31T17:00:00Z'
 failed_devices:
   description: Devices not in the desired state after their activity finished (the task then fails).
   returned: when an activity did not succeed
@@ -198,28 +219,24 @@ failed_devices:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
+    DEADLINE_ACTIVITY,
     MAX_BATCH_SIZE,
     activity_batches,
-    activity_log,
     assignments_for,
-    create_activity,
+    await_outcomes,
+    failure_message,
     find_server,
     get_devices,
-    is_success,
     list_servers,
+    listing,
     normalize_serial,
+    parse_deadline,
+    pending_message,
     plan_moves,
-    wait_for_activities,
+    send_activities,
 )
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import MdmError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
-
-SHOWN = 20
-
-
-def listing(serials):
-    shown = ', '.join(serials[:SHOWN])
-    return shown + (' and %d more' % (len(serials) - SHOWN) if len(serials) > SHOWN else '')
 
 
 def main():
@@ -234,6 +251,7 @@ def main():
             allow_partial=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=600),
             poll_interval=dict(type='float', default=5),
+            mdm_migration_deadline=dict(type='str'),
         ),
         required_if=[('state', 'assigned', ('mdm_server',))],
         supports_check_mode=True,
@@ -254,19 +272,30 @@ def main():
         module.fail_on('wait_timeout', 'must not be negative.')
     if params['poll_interval'] < 0:
         module.fail_on('poll_interval', 'must not be negative.')
+    deadline = None
+    if params['mdm_migration_deadline'] is not None:
+        if params['state'] != 'assigned':
+            module.fail_on('mdm_migration_deadline', 'applies only with state=assigned.')
+        try:
+            deadline = parse_deadline(params['mdm_migration_deadline'])
+        except MdmError as exc:
+            module.fail_json(msg=exc.msg)
 
     client = module.client
     result = dict(changed=False, mdm_server=None, moved=[], unchanged=0, activities=[])
+    if deadline:
+        result['mdm_migration_deadline'] = deadline
     try:
-        run(module, client, serials, result)
+        run(module, client, serials, result, deadline)
     except MdmError as exc:
         failed = dict(result)
+        failed['changed'] = bool(result['activities'])  # nothing was changed unless an activity was created
         failed.update(exc.result())
         module.fail_json(msg=exc.msg, **failed)
     module.exit_json(**result)
 
 
-def run(module, client, serials, result):
+def run(module, client, serials, result, deadline=None):
     params = module.params
     state = params['state']
     # Everything is read and validated before the first write.
@@ -292,53 +321,34 @@ def run(module, client, serials, result):
     if not moves or module.check_mode:
         return
 
-    for activity_type, target, part in activity_batches(moves, current, state, server_id, params['batch_size']):
-        try:
-            activity = create_activity(client, activity_type, target, part)
-        except MdmError as exc:
-            if result['activities']:
-                exc.msg += (' (%d activities were already created: %s)'
-                            % (len(result['activities']), ', '.join(a['id'] for a in result['activities'])))
-            raise
-        activity.update(activity_type=activity_type, mdm_server_id=target, devices=part)
-        result['activities'].append(activity)
+    def with_deadline(activity_type):
+        if deadline and activity_type == 'ASSIGN_DEVICES':
+            return DEADLINE_ACTIVITY, {'mdmMigrationDeadlineDateTime': deadline}
+        return activity_type, None
+
+    send_activities(client, activity_batches(moves, current, state, server_id, params['batch_size']), result,
+                    with_deadline)
     if not params['wait']:
         return
 
-    pending = wait_for_activities(client, result['activities'], params['wait_timeout'], params['poll_interval'])
+    def from_assignments(activity):
+        now = assignments_for(client, servers, activity['devices'])
+        return [{'serial': s, 'ok': not plan_moves({s: now.get(s)}, [s], state, server_id),
+                 'status': None, 'message': 'from the assignments read after the activity'}
+                for s in activity['devices']]
+
+    pending, unsuccessful, failed = await_outcomes(client, result['activities'], params['wait_timeout'],
+                                                   params['poll_interval'], from_assignments)
     if pending:
-        module.fail_json(msg='%d of %d activities had not finished after %s seconds (wait_timeout): %s. '
-                         'They keep running at Apple; follow them with abm_device_activity_info.'
-                         % (len(pending), len(result['activities']), params['wait_timeout'],
-                            ', '.join('%s (%s)' % (a['id'], a.get('status')) for a in pending)), **result)
-    unsuccessful = [a for a in result['activities'] if not is_success(a)]
+        module.fail_json(msg=pending_message(pending, result['activities'], params['wait_timeout']), **result)
     if not unsuccessful:
         return
-    # Per-device outcomes are in each activity's CSV log; where there is none, read the assignments.
-    failed = []
-    for activity in unsuccessful:
-        outcomes = activity_log(client, activity)
-        if outcomes is None:
-            now = assignments_for(client, servers, activity['devices'])
-            outcomes = [{'serial': s, 'ok': not plan_moves({s: now.get(s)}, [s], state, server_id),
-                         'status': None, 'message': 'from the assignments read after the activity'}
-                        for s in activity['devices']]
-        activity['device_outcomes'] = outcomes
-        failed.extend(o['serial'] for o in outcomes if not o['ok'])
     result['failed_devices'] = failed
     if params['allow_partial'] and all(a.get('status') == 'COMPLETED' for a in unsuccessful):
         if failed:
             module.warn('%d devices were not %s (allow_partial): %s' % (len(failed), state, listing(failed)))
         return
-    described = '; '.join('%s %s/%s (%d devices%s)' % (
-        a['id'], a.get('status'), a.get('sub_status'), len(a['devices']),
-        ', log: %s' % a['download_url'] if a.get('download_url') else '') for a in unsuccessful)
-    reasons = sorted(set('%s: %s' % (o['serial'], o['message']) for a in unsuccessful
-                         for o in a['device_outcomes'] if not o['ok'] and o.get('message')))
-    module.fail_json(msg='%d of %d activities did not succeed: %s. Devices not %s: %s.%s'
-                     % (len(unsuccessful), len(result['activities']), described, state,
-                        listing(failed) if failed else 'none found (see the activity log)',
-                        (' ' + '; '.join(reasons[:20])) if reasons else ''), **result)
+    module.fail_json(msg=failure_message(unsuccessful, result['activities'], failed, state), **result)
 
 
 if __name__ == '__main__':

@@ -18,6 +18,10 @@ description:
     It is read from the services' device lists (one paged request per service), or, when fewer
     devices are asked for than there are services, from each device's C(assignedServer) link,
     whichever takes fewer requests. There is never more than one request per device.
+  - With O(include_applecare), adds each device's AppleCare coverage
+    (C(GET /v1/orgDevices/{serial}/appleCareCoverage)). That is one request per selected device, so it is
+    opt-in; the requests run O(workers) at a time, and a C(429) answer is waited out as Apple asks
+    (up to O(rate_limit_max_wait)).
   - O(api=school) reads Apple School Manager instead.
 author:
   - mdmkit maintainers (@mdmkit)
@@ -51,6 +55,19 @@ options:
       - Add C(assigned_server_id) and C(assigned_server_name) to each device (null when unassigned).
     type: bool
     default: false
+  include_applecare:
+    description:
+      - Add C(applecare), the device's coverage records, and a summary of the coverage that is active
+        and ends last (else the one that ended last) in C(applecare_status), C(applecare_description),
+        C(applecare_end_date_time) and C(applecare_agreement_number).
+      - One request per device (after O(product_family) and O(status) have narrowed the list).
+    type: bool
+    default: false
+  workers:
+    description:
+      - Most AppleCare coverage requests in flight at once with O(include_applecare), from 1 to 16.
+    type: int
+    default: 4
 '''
 
 EXAMPLES = r'''
@@ -64,6 +81,13 @@ EXAMPLES = r'''
   mdmkit.mdm.abm_device_info:
     serial_numbers: [DVVS36G1YD3JKQNI, XABC123X0ABC123X0]
   register: two
+
+- name: AppleCare coverage of the Macs, two requests at a time
+  mdmkit.mdm.abm_device_info:
+    product_family: [Mac]
+    include_applecare: true
+    workers: 2
+  register: macs
 
 - name: Unassigned devices in Apple School Manager
   mdmkit.mdm.abm_device_info:
@@ -79,6 +103,10 @@ devices:
       C(device_model), C(device_capacity), C(color), C(status), C(order_number), C(purchase_source_type),
       C(added_to_org_date_time).
     - With O(include_assigned_server), also C(assigned_server_id) and C(assigned_server_name).
+    - With O(include_applecare), also C(applecare) (a list of records with C(id), C(status) such as
+      C(ACTIVE) or C(INACTIVE), C(payment_type), C(description), C(start_date_time), C(end_date_time),
+      C(is_renewable), C(is_canceled), C(contract_cancel_date_time), C(agreement_number)), and
+      C(applecare_status), C(applecare_description), C(applecare_end_date_time), C(applecare_agreement_number).
   returned: always
   type: list
   elements: dict
@@ -90,6 +118,10 @@ devices:
       status: ASSIGNED
       assigned_server_id: 1F97349736CF4614A94F624E705841AD
       assigned_server_name: Test Device Management Service
+      applecare_status: ACTIVE
+      applecare_description: AppleCare+
+      applecare_end_date_time: '2027-04-17T00:00:00Z'
+      applecare_agreement_number: '0000000001'
 count:
   description: Number of devices returned.
   returned: always
@@ -98,6 +130,8 @@ count:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
+    MAX_WORKERS,
+    add_applecare,
     assignments_for,
     get_devices,
     list_devices,
@@ -123,6 +157,8 @@ def main():
             product_family=dict(type='list', elements='str', default=[]),
             status=dict(type='list', elements='str', default=[]),
             include_assigned_server=dict(type='bool', default=False),
+            include_applecare=dict(type='bool', default=False),
+            workers=dict(type='int', default=4),
         ),
         supports_check_mode=True,
     )
@@ -134,6 +170,8 @@ def main():
             module.fail_on('serial_numbers', 'an empty serial number was given.')
         if serial not in serials:
             serials.append(serial)
+    if not 1 <= params['workers'] <= MAX_WORKERS:
+        module.fail_on('workers', 'must be between 1 and %d, got %d.' % (MAX_WORKERS, params['workers']))
     families = set(f.lower() for f in params['product_family'])
     statuses = set(s.lower() for s in params['status'])
     client = module.client
@@ -155,6 +193,8 @@ def main():
                 server_id = current.get(device.get('serial_number') or device['id'])
                 device['assigned_server_id'] = server_id
                 device['assigned_server_name'] = names.get(server_id)
+        if params['include_applecare'] and devices:
+            add_applecare(client, devices, params['workers'])
     module.exit_json(changed=False, devices=devices, count=len(devices))
 
 

@@ -49,7 +49,9 @@ MAX_SERVER_LIMIT = 100
 ERROR_CODES = {400: "PARAMETER_ERROR.INVALID", 401: "NOT_AUTHORIZED", 403: "FORBIDDEN_ERROR",
                404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 409: "ENTITY_ERROR", 429: "RATE_LIMIT_EXCEEDED",
                503: "SERVICE_UNAVAILABLE"}
-ACTIVITY_TYPES = ("ASSIGN_DEVICES", "UNASSIGN_DEVICES")
+ACTIVITY_TYPES = ("ASSIGN_DEVICES", "UNASSIGN_DEVICES", "ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE",
+                  "RELEASE_DEVICES")  # the last two: see abm_depth.py
+DEADLINE_TYPE = "ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE"
 
 
 def generate_key_pair():
@@ -125,10 +127,16 @@ class ABMState:
                 results.append((serial, "FAILED", "Device not found in organization"))
             elif device.get("_locked"):
                 results.append((serial, "FAILED", "Device is locked and cannot be reassigned"))
+            elif activity["type"] == "RELEASE_DEVICES":  # released devices leave the organization
+                self._devices.delete(serial)
+                results.append((serial, "SUCCESS", ""))
+                continue
             else:
-                assign = activity["type"] == "ASSIGN_DEVICES"
+                assign = activity["type"] in ("ASSIGN_DEVICES", DEADLINE_TYPE)
                 device["_server"] = activity["server"] if assign else None
                 device.setdefault("attributes", {})["updatedDateTime"] = iso_z(datetime.now(timezone.utc))
+                if activity.get("deadline"):
+                    device["attributes"]["mdmMigrationDeadlineDateTime"] = activity["deadline"]
                 self._devices.put(device)
                 results.append((serial, "SUCCESS", ""))
         failures = sum(1 for result in results if result[1] == "FAILED")
@@ -320,17 +328,24 @@ def create_activity(request):
     relationships = data.get("relationships") or {}
     server = ((relationships.get("mdmServer") or {}).get("data") or {})
     devices = (relationships.get("devices") or {}).get("data")
-    if server.get("type") != "mdmServers" or not server.get("id"):
+    deadline = ((data.get("attributes") or {}).get("activityTypeMetadata") or {}).get("mdmMigrationDeadlineDateTime")
+    if activity_type == DEADLINE_TYPE and not deadline:
+        raise invalid_entity("'activityTypeMetadata.mdmMigrationDeadlineDateTime' is required for %s." % DEADLINE_TYPE)
+    if activity_type == "RELEASE_DEVICES":
+        server = {"type": "mdmServers", "id": None}
+    elif server.get("type") != "mdmServers" or not server.get("id"):
         raise invalid_entity("The 'mdmServer' relationship is required.", "ENTITY_ERROR.RELATIONSHIP.INVALID")
     if not isinstance(devices, list) or not devices or any(
             not isinstance(d, dict) or d.get("type") != "orgDevices" or not d.get("id") for d in devices):
         raise invalid_entity("The 'devices' relationship needs at least one orgDevices entry.",
                              "ENTITY_ERROR.RELATIONSHIP.INVALID")
     state = request.state
-    find(state.servers, "mdmServers", server["id"])
+    if server["id"]:
+        find(state.servers, "mdmServers", server["id"])
     activity_id = str(uuid.uuid4())
     state.activities[activity_id] = {
         "id": activity_id, "type": activity_type, "server": server["id"], "serials": [d["id"] for d in devices],
+        "deadline": deadline if activity_type == DEADLINE_TYPE else None,
         "status": "IN_PROGRESS", "sub_status": "SUBMITTED", "created": iso_z(datetime.now(timezone.utc)),
         "due": time.time() + state.options.abm_activity_seconds}
     return json_response(201, {"data": present_activity(request, state.activities[activity_id]),

@@ -243,8 +243,8 @@ def read_p7m(payload):
         token = json.loads(base64.b64decode("".join(body.split()), validate=True))
     except (binascii.Error, ValueError):
         raise HTTPError(400, "Upload DEP token by id error - Bad Request: the token cannot be decrypted")
-    if not isinstance(token, dict) or not all(token.get(k) for k in ("consumer_key", "access_token",
-                                                                      "access_token_expiry")):
+    needed = ("consumer_key", "access_token", "access_token_expiry")
+    if not isinstance(token, dict) or not all(token.get(k) for k in needed):
         raise HTTPError(400, "Upload DEP token by id error - Bad Request: incomplete token")
     return token
 
