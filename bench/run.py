@@ -645,13 +645,13 @@ def scenario_overhead(bench, latency_ms, repeat):
         'empty': play('    - ansible.builtin.meta: noop\n'),
         'info': play(''.join('''    - mdmkit.mdm.simplemdm_device_info:
         device: "%s"
-''' % device for _ in range(tasks))),
+''' % device for _task in range(tasks))),
         'uri': play(''.join('''    - ansible.builtin.uri:
         url: "{{ lookup('env', 'SIMPLEMDM_BASE_URL') }}/devices/%s"
         url_username: "{{ lookup('env', 'SIMPLEMDM_API_KEY') }}"
         url_password: ""
         force_basic_auth: true
-''' % device for _ in range(tasks))),
+''' % device for _task in range(tasks))),
     }
     walls = dict((name, []) for name in plays)
     rss = {}
@@ -684,7 +684,7 @@ def scenario_overhead(bench, latency_ms, repeat):
 # ---- main -----------------------------------------------------------------------------------------
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--quick', action='store_true', help='N=1,000 inventories, 200 commands, 1,000 serials')
     parser.add_argument('--scenarios', default=','.join(SCENARIOS),
                         help='comma separated subset of: %s' % ', '.join(SCENARIOS))

@@ -11,24 +11,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import importlib.util
 import hashlib
 import json
 import os
 import plistlib
-import traceback
 from xml.parsers.expat import ExpatError
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, NotFoundError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find, resolve_all
 from ansible_collections.mdmkit.mdm.plugins.module_utils.state import plan_members
 
-try:
-    from cryptography import x509
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
-except ImportError:
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+# cryptography is imported only when a certificate is read: it costs every other module
+# of this file ~60 ms to load. find_spec tells whether it is there without importing it.
+HAS_CRYPTOGRAPHY = importlib.util.find_spec('cryptography') is not None
+CRYPTOGRAPHY_IMPORT_ERROR = None if HAS_CRYPTOGRAPHY else 'No module named cryptography'
 
 # ---- names to ids -------------------------------------------------------------------------
 
@@ -266,6 +263,7 @@ def certificate_expiry(path, option='file'):
     """The ``not valid after`` moment (aware, UTC) of a PEM or DER certificate file."""
     if not HAS_CRYPTOGRAPHY:
         raise ConfigError('%s: the Python library cryptography is required to read the certificate.' % option)
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
     if not os.path.isfile(path):
         raise ConfigError('%s: %s is not a file.' % (option, path))
     with open(path, 'rb') as handle:

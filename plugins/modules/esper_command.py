@@ -257,6 +257,9 @@ def main():
     for key in ec.SECRET_ARGS:
         if params['command_args'].get(key):
             module.no_log_values.add(str(params['command_args'][key]))
+    for point in params['command_args'].get('wifi_access_points') or []:
+        if isinstance(point, dict) and point.get('wifi_password'):  # nested: SECRET_ARGS cannot reach it
+            module.no_log_values.add(str(point['wifi_password']))
     client = module.client
     if params['state'] == 'cancelled':
         with module.errors():

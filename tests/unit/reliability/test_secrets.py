@@ -210,9 +210,6 @@ def test_no_secret_in_inventory_output_or_cache(rel, sentinel_sim, ansible, tmp_
     assert not found, 'secrets leaked: %s' % found
 
 
-@pytest.mark.xfail(strict=True, reason='esper_command registers only top-level command_args secrets in '
-                   'no_log_values: a wifi_password inside wifi_access_points is printed at -vvvv '
-                   '(module invocation). Remove this mark once fixed (docs/reliability.md).')
 def test_no_secret_in_esper_wifi_access_point(rel, sentinel_sim, ansible):
     defaults = {'group/mdmkit.mdm.esper': sentinel_sim.connection('esper')}
     tasks = [
