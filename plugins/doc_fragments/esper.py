@@ -30,14 +30,16 @@ class ModuleDocFragment(object):
           type: str
         timeout:
           description:
-          - Seconds to wait for the server to connect and to answer each request.
+          - Seconds to wait for the server to connect, to start answering a request, and to send the whole answer
+            (a deadline, however slowly the body arrives).
           - If not set, the environment variable E(MDMKIT_TIMEOUT) is used.
           type: float
           default: 30
         max_retries:
           description:
           - How many times a request is retried on 429, on 5xx (idempotent requests only) and on connection
-            errors. A POST or PATCH that may have reached the server is never retried.
+            errors. A POST or PATCH, or a command sent with another method, that may have reached the server
+            is never retried.
           - If not set, the environment variable E(MDMKIT_MAX_RETRIES) is used.
           type: int
           default: 5
@@ -91,7 +93,8 @@ class ModuleDocFragment(object):
           - name: ESPER_BASE_URL
         timeout:
           description:
-          - Seconds to wait for the server to connect and to answer each request.
+          - Seconds to wait for the server to connect, to start answering a request, and to send the whole answer
+            (a deadline, however slowly the body arrives).
           type: float
           default: 30
           env:
@@ -99,7 +102,8 @@ class ModuleDocFragment(object):
         max_retries:
           description:
           - How many times a request is retried on 429, on 5xx (idempotent requests only) and on connection
-            errors. A POST or PATCH that may have reached the server is never retried.
+            errors. A POST or PATCH, or a command sent with another method, that may have reached the server
+            is never retried.
           type: int
           default: 5
           env:

@@ -20,7 +20,11 @@ class ModuleDocFragment(object):
           description:
             - Device attributes to keep as host variables. Unset keeps all of them (except recovery keys
               and passwords, which are kept only when listed here).
-            - Fewer attributes make large inventories much faster and smaller.
+            - Fewer attributes make large inventories much faster and smaller, since Ansible's own cost grows
+              with the number of host variables. Measured with C(bench/run.py) (see C(docs/performance.md)),
+              C(ansible-inventory --list) over 10,000 SimpleMDM devices took 6.9 s and 124 MB with five
+              attributes against 18.2 s and 549 MB with all 71 (0.38 of the time, 0.23 of the memory), on a
+              2-core machine.
           type: list
           elements: str
         filters:

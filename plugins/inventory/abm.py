@@ -62,6 +62,7 @@ options:
 '''
 
 EXAMPLES = r'''
+---
 # fleet.abm.yml: every device, grouped by service, plus groups by product family
 plugin: mdmkit.mdm.abm
 private_key_path: ~/.secrets/abm.pem
@@ -69,6 +70,7 @@ keyed_groups:
   - key: abm_product_family
     prefix: family
 
+---
 # school.abm.yml: Apple School Manager iPads that are not assigned yet, with three vars each
 plugin: mdmkit.mdm.abm
 api: school
@@ -77,6 +79,7 @@ filters:
   - abm_product_family == 'iPad'
   - abm_assigned_server_id is none
 
+---
 # warranty.abm.yml: group devices by AppleCare status (one extra request per device)
 plugin: mdmkit.mdm.abm
 include_applecare: true
@@ -103,13 +106,13 @@ class InventoryModule(MdmInventory):
     DEFAULT_HOSTNAMES = ('serial_number', 'id')
 
     def fetch_pages(self, client):
+        applecare = self.get_option('include_applecare')
+        workers = self.get_option('applecare_workers')
+        if applecare and not 1 <= workers <= MAX_WORKERS:  # before the first request
+            raise ConfigError('applecare_workers: must be between 1 and %d, got %d.' % (MAX_WORKERS, workers))
         servers = list_servers(client)
         names = dict((s['id'], s.get('server_name')) for s in servers)
         assigned = assignments(client, servers)
-        applecare = self.get_option('include_applecare')
-        workers = self.get_option('applecare_workers')
-        if applecare and not 1 <= workers <= MAX_WORKERS:
-            raise ConfigError('applecare_workers: must be between 1 and %d, got %d.' % (MAX_WORKERS, workers))
         for page in device_pages(client):
             for device in page:
                 server_id = assigned.get(device.get('serial_number') or device.get('id'))

@@ -16,10 +16,13 @@ description:
   - Every device attribute becomes a host variable prefixed C(esper_), plus C(esper_serial),
     C(esper_name), C(esper_model) and C(esper_os_version) taken from the nested hardware and software records.
   - Groups C(esper_platform_<platform>), C(esper_os_<os>), C(esper_state_<state>) (active, inactive,
-    provisioning, or the number) and C(esper_group_<group id>) for each Esper group of the device
-    (lower case, characters other than letters, digits and underscores replaced by underscores).
+    provisioning, or the number) and C(esper_group_<group id>) for each Esper group of the device, named by
+    the group's id since device records carry group ids only (lower case, characters other than letters,
+    digits and underscores replaced by underscores).
   - The device list pages by offset, so after the first page the others are fetched in parallel by at most
     O(page_workers) workers; an error on any page fails the inventory. There is no request per host.
+  - "Should the tenant answer with fewer devices per page than O(page_size) (a server-side cap), the offsets
+    step by the page size it returned, so no device is skipped."
   - The configuration file name must end in C(.esper.yml) or C(.esper.yaml).
 author:
   - mdmkit maintainers (@mdmkit)
@@ -46,9 +49,12 @@ options:
     type: int
     default: 4
   page_size:
-    description: Devices per list request.
+    description:
+      - Devices per list request, 1 to 1000; a fleet of N devices takes ceil(N / O(page_size)) requests.
+      - Esper documents no maximum for C(limit) (its API reference gives only the default of 20), so the
+        plugin asks for 1000 and follows the page size the tenant actually returns.
     type: int
-    default: 100
+    default: 1000
   platform:
     description: Only devices of this platform (API filter).
     type: str
@@ -69,13 +75,15 @@ options:
 '''
 
 EXAMPLES = r'''
+# Two inventory sources, each in its own file.
+---
 # fleet.esper.yml: every device, API key from ESPER_API_KEY, tenant from ESPER_TENANT
 plugin: mdmkit.mdm.esper
 page_workers: 8
 keyed_groups:
   - key: esper_hardwareInfo.manufacturer | default('unknown') | lower
     prefix: maker
-
+---
 # kiosks.esper.yml: active Android devices of one group, a few vars each
 plugin: mdmkit.mdm.esper
 platform: ANDROID

@@ -22,6 +22,13 @@ description:
     C(micromdm_workflow_lab_macs)); devices without a workflow are in none.
   - All data comes from two requests, the device list and the workflow list (the API does not page);
     there is no request per host.
+  - With O(flavor=micromdm) (MicroMDM 1.x) the devices come from C(POST /v1/devices) (C(micromdm_udid),
+    C(micromdm_serial_number), C(micromdm_enrollment_status), C(micromdm_last_seen)...; C(micromdm_uuid)
+    is the UDID) and the blueprints from C(POST /v1/blueprints). 1.x assigns no workflow; it applies every
+    blueprint whose C(apply_at) holds C(Enroll) to each enrolling device, so each enrolled device is in one
+    group per such blueprint, C(micromdm_blueprint_<name>) (same spelling rule), and has
+    C(micromdm_blueprint_names). Devices not enrolled are in none.
+  - O(flavor=nanomdm) has no device list; the plugin fails saying so.
   - The configuration file name must end in C(.micromdm.yml) or C(.micromdm.yaml).
 author:
   - mdmkit maintainers (@mdmkit)
@@ -72,6 +79,8 @@ cache_timeout: 3600
 
 import re
 
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import applies_at_enroll, list_blueprints
 from ansible_collections.mdmkit.mdm.plugins.plugin_utils.inventory import MdmInventory
 
 
@@ -82,6 +91,10 @@ class InventoryModule(MdmInventory):
     DEFAULT_HOSTNAMES = ('serial_number', 'udid', 'uuid')
 
     def fetch_pages(self, client):
+        check_flavor(client.flavor, ('management_v1', 'micromdm'), 'the mdmkit.mdm.micromdm inventory (a device list)')
+        if client.flavor == 'micromdm':
+            yield self.fetch_v1(client)
+            return
         workflows = client.list_all('workflows', 'workflows')
         names = dict((str(w.get('uuid')).lower(), w.get('name')) for w in workflows if isinstance(w, dict))
         devices = []
@@ -96,6 +109,27 @@ class InventoryModule(MdmInventory):
             devices.append(device)
         yield devices
 
+    def fetch_v1(self, client):
+        """MicroMDM 1.x: the device list and the blueprints applied at enrollment."""
+        at_enroll = sorted(b.get('name') for b in list_blueprints(client) if b.get('name') and applies_at_enroll(b))
+        devices = []
+        for device in client.list_all('devices', 'devices'):
+            if not isinstance(device, dict):
+                continue
+            if self.get_option('enrolled_only') and not device.get('enrolled'):
+                continue
+            device = dict(device)
+            device['id'] = device.get('uuid')
+            device.pop('workflow_uuid', None)  # 1.x has no workflows
+            device['blueprint_names'] = list(at_enroll) if device.get('enrolled') else []
+            devices.append(device)
+        return devices
+
     def device_groups(self, device):
         name = device.get('workflow_name')
-        return ['workflow_%s' % re.sub(r'[^a-z0-9_]', '_', name.lower())] if name else []
+        groups = ['workflow_%s' % group_name(name)] if name else []
+        return groups + ['blueprint_%s' % group_name(b) for b in device.get('blueprint_names') or []]
+
+
+def group_name(name):
+    return re.sub(r'[^a-z0-9_]', '_', name.lower())

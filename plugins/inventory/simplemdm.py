@@ -16,8 +16,8 @@ description:
   - Every device attribute becomes a host variable prefixed C(simplemdm_), with C(simplemdm_id),
     C(simplemdm_device_group_id), C(simplemdm_device_group_name) and C(simplemdm_custom_attributes).
   - One group per device group, C(simplemdm_group_<name>).
-  - All data comes from the device list (100 devices per request) and one device group list;
-    there is no request per host.
+  - All data comes from the device list (100 devices per request, read from both ends at once unless
+    O(read_both_ends) is off) and one device group list; there is no request per host.
   - The configuration file name must end in C(.simplemdm.yml) or C(.simplemdm.yaml).
 author:
   - mdmkit maintainers (@mdmkit)
@@ -46,8 +46,23 @@ options:
     description: Also add device records still awaiting enrollment.
     type: bool
     default: false
+  read_both_ends:
+    description:
+      - Read the device list from both ends at once, upward and downward (two requests in flight), the
+        two reads stopping where they meet. A large fleet is read in about half the time, with at most
+        one request more than reading it one way. Hosts are added as the pages arrive either way.
+      - When two devices would get the same host name (see O(hostnames)), the one added first keeps the
+        plain name and the other gets its id appended. With this option the order the pages arrive in,
+        and so which device keeps the plain name, can differ from one run to the next; turn it off to
+        read upward only, lowest id first.
+    type: bool
+    default: true
   include_secret_custom_attributes:
-    description: Include the values of custom attributes marked secret in C(simplemdm_custom_attributes).
+    description:
+      - Include the values of custom attributes marked secret in C(simplemdm_custom_attributes); without it
+        SimpleMDM gives them an empty value.
+      - With O(cache), the secret values are written to the cache as they are, in clear text; keep the
+        cache where only the inventory's owner can read it, or leave this off when caching.
     type: bool
     default: false
 '''
@@ -92,7 +107,8 @@ class InventoryModule(MdmInventory):
         for option in ('include_awaiting_enrollment', 'include_secret_custom_attributes'):
             if self.get_option(option):
                 params[option] = 'true'
-        for page in client.pages('devices', params=params):
+        pages = client.pages_both_ends if self.get_option('read_both_ends') else client.pages
+        for page in pages('devices', params=params):
             devices = []
             for obj in page:
                 device = flatten(obj)

@@ -35,7 +35,9 @@ DEFAULT_TOKEN_URL = 'https://account.apple.com/auth/oauth2/token'
 # The audience Apple expects in the assertion (ABM-AUTH.md), distinct from the token URL.
 ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token'
 ASSERTION_LIFETIME = 300
-# Renew a little early so a token never expires between our check and Apple's.
+# Renew a little early so a token never expires between our check and Apple's: 30 seconds before
+# Apple's one-hour tokens expire, a tenth of the lifetime for short-lived ones (a fixed margin
+# would make a token of 30 seconds or less be fetched again before every request).
 EXPIRY_MARGIN = 30
 MAX_PAGE_SIZE = 1000
 
@@ -44,8 +46,13 @@ MAX_PAGE_SIZE = 1000
 _TOKENS = {}
 
 
-def load_private_key(pem_text):
-    """Parse the PEM private key; errors name the option, never the key."""
+def renewal_time(fetched_at, lifetime):
+    """When a token that lives ``lifetime`` seconds from ``fetched_at`` should be replaced."""
+    return fetched_at + lifetime - min(EXPIRY_MARGIN, lifetime / 10.0)
+
+
+def load_private_key(pem_text, option='private_key'):
+    """Parse the PEM private key; errors name the option it came from, never the key."""
     try:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
         from cryptography.hazmat.primitives.asymmetric import ec
@@ -55,10 +62,10 @@ def load_private_key(pem_text):
         key = load_pem_private_key(pem_text.encode('utf-8') if not isinstance(pem_text, bytes) else pem_text,
                                    password=None)
     except (ValueError, TypeError):
-        raise ConfigError('private_key is not a valid unencrypted PEM private key '
-                          '(expected the P-256 key file downloaded from Apple Business Manager).')
+        raise ConfigError('%s is not a valid unencrypted PEM private key (expected the P-256 key file '
+                          'downloaded from Apple Business Manager).' % option)
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != 'secp256r1':
-        raise ConfigError('private_key is not a P-256 (ES256) EC key; Apple issues P-256 keys.')
+        raise ConfigError('%s is not a P-256 (ES256) EC key; Apple issues P-256 keys.' % option)
     return key
 
 
@@ -67,7 +74,7 @@ class ABMClient(ApiClient):
     vendor_label = 'Apple Business Manager'
 
     def __init__(self, client_id, key_id, private_key, api='business', base_url=None,
-                 token_url=DEFAULT_TOKEN_URL, token_cache_dir=None, **kwargs):
+                 token_url=DEFAULT_TOKEN_URL, token_cache_dir=None, key_option='private_key', **kwargs):
         super(ABMClient, self).__init__(base_url or API_HOSTS[api], **kwargs)
         if not HAS_JWT:
             raise ConfigError('The Python library PyJWT is required for Apple Business Manager.')
@@ -77,7 +84,7 @@ class ABMClient(ApiClient):
         self.key_id = key_id
         self.scope = SCOPES[api]
         self.token_url = token_url
-        self._key = load_private_key(private_key)
+        self._key = load_private_key(private_key, key_option)
         self.add_secret(private_key)
         self.token_requests = 0
         self.token_store = TokenFile(token_cache_dir) if token_cache_dir else None
@@ -97,7 +104,7 @@ class ABMClient(ApiClient):
         cached = _TOKENS.get(self._cache_key())
         if not cached and self.token_store:
             cached = self.token_store.load(self._cache_key())
-        if cached and cached[1] - EXPIRY_MARGIN > time.time():
+        if cached and cached[1] > time.time():
             _TOKENS[self._cache_key()] = cached
             self.add_secret(cached[0])
             return cached[0]
@@ -119,9 +126,11 @@ class ABMClient(ApiClient):
             raise AuthError('The token endpoint answered without an access_token.', method='POST',
                             path=self.token_url)
         self.add_secret(token)
-        _TOKENS[self._cache_key()] = (token, time.time() + float(body.get('expires_in') or 3600))
+        now = time.time()
+        lifetime = float(body.get('expires_in') or 3600)
+        _TOKENS[self._cache_key()] = (token, renewal_time(now, lifetime))
         if self.token_store:
-            self.token_store.save(self._cache_key(), _TOKENS[self._cache_key()])
+            self.token_store.save(self._cache_key(), token, now + lifetime, renewal_time(now, lifetime))
         return token
 
     def _token_refusal(self, exc):
@@ -168,22 +177,48 @@ class ABMClient(ApiClient):
             yield from page
 
     def pages(self, path, params=None, limit=MAX_PAGE_SIZE):
-        """Yield ``data`` lists. The next page comes from ``meta.paging.nextCursor``: Apple's
-        ``links.next`` has been seen with a wrong host, so the cursor is the reliable part."""
+        """Yield ``data`` lists."""
+        for body in self.page_bodies(path, params=params, limit=limit):
+            yield body.get('data') or []
+
+    def page_bodies(self, path, params=None, limit=MAX_PAGE_SIZE):
+        """Yield each page's whole body (``data``, ``links``, ``meta``). The next page comes from
+        ``meta.paging.nextCursor``: Apple's ``links.next`` has been seen with a wrong host, so the
+        cursor is the reliable part."""
         query = dict(params or {})
         query['limit'] = limit
         while True:
             body = self.get(path, params=query) or {}
-            data = body.get('data') or []
-            yield data
-            cursor = ((body.get('meta') or {}).get('paging') or {}).get('nextCursor')
-            if not cursor or not (body.get('links') or {}).get('next', True):
+            yield body
+            cursor = next_cursor(body)
+            if not cursor:
                 return
             query['cursor'] = cursor
 
 
+def next_cursor(body):
+    """The cursor of the page after ``body``, or None on the last page."""
+    cursor = ((body.get('meta') or {}).get('paging') or {}).get('nextCursor')
+    if not cursor or not (body.get('links') or {}).get('next', True):
+        return None
+    return cursor
+
+
+def pages_left(body, pages_read, limit=MAX_PAGE_SIZE):
+    """How many more pages a list has after ``pages_read`` pages ending with ``body``: from
+    ``meta.paging.total`` when Apple gives it, else at least one when there is a next cursor."""
+    if not next_cursor(body):
+        return 0
+    paging = (body.get('meta') or {}).get('paging') or {}
+    try:  # the server may serve fewer per page than asked: its meta.paging.limit says so
+        return max(1, -(-int(paging['total']) // int(paging.get('limit') or limit)) - pages_read)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return 1
+
+
 class TokenFile:
-    """Opt-in cross-process token cache: one JSON file, mode 0600, holding access tokens only.
+    """Opt-in cross-process token cache: one JSON file, mode 0600, holding access tokens only
+    (with when Apple expires each and when we replace it).
 
     Keyed by a hash of (token URL, client id, scope) so the file names no account. A corrupt or
     unreadable file is ignored (a new token is fetched), never an error.
@@ -215,15 +250,16 @@ class TokenFile:
         os.rename(tmp, self.path)  # atomic: parallel tasks never read half a file
 
     def load(self, cache_key):
+        """(token, renew at) of a cached token, or None."""
         entry = self._read().get(self._key(cache_key))
-        if isinstance(entry, dict) and entry.get('access_token') and entry.get('expires_at'):
-            return (entry['access_token'], float(entry['expires_at']))
+        if isinstance(entry, dict) and entry.get('access_token') and entry.get('renew_at'):
+            return (entry['access_token'], float(entry['renew_at']))
         return None
 
-    def save(self, cache_key, token):
+    def save(self, cache_key, token, expires_at, renew_at):
         data = dict((k, v) for k, v in self._read().items()
                     if isinstance(v, dict) and float(v.get('expires_at') or 0) > time.time())
-        data[self._key(cache_key)] = {'access_token': token[0], 'expires_at': token[1]}
+        data[self._key(cache_key)] = {'access_token': token, 'expires_at': expires_at, 'renew_at': renew_at}
         self._write(data)
 
     def forget(self, cache_key):

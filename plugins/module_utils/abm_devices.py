@@ -12,6 +12,7 @@
 - ``wait_for_activities``: poll each activity with capped exponential backoff until it is
   COMPLETED, FAILED or STOPPED, or the deadline passes.
 - ``add_applecare``: each device's AppleCare coverage (one request per device, bounded parallel).
+- ``parse_deadline`` / ``migrating``: the MDM migration deadline and the migration activity types.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +24,7 @@ import io
 import re
 import time
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE
+from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE, pages_left
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, MdmError, NotFoundError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
@@ -49,6 +50,9 @@ DEFAULT_WORKERS = 4
 MAX_WORKERS = 16
 
 _CAMEL = re.compile(r'(?<=[a-z0-9])([A-Z])')
+
+# assignments_for(only=...): the device is on a service other than the one asked about.
+ELSEWHERE = '(another service)'
 
 # Outcomes the activity log uses for a device that moved.
 LOG_SUCCESS = frozenset(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'OK'])
@@ -101,25 +105,62 @@ def assignments(client, servers):
     return assigned
 
 
-def assignments_for(client, servers, serials):
-    """serial -> server id (or None) for ``serials``, with the fewest requests.
+def assignments_for(client, servers, serials, statuses=None, only=None):
+    """serial -> the id of the service each device is on (None: unassigned), in few requests.
 
-    The server lists cost at least one request per server; the per-device linkage
-    (``relationships/assignedServer``) one per device. Pick whichever is fewer.
+    ``statuses``: serial -> the device's ``status`` when its record was already read; Apple
+    documents ASSIGNED/UNASSIGNED there, so an UNASSIGNED device needs no request at all.
+    ``only``: a service id when all that matters is whether each device is on that service:
+    then only its list is read, and a device on another service maps to ``ELSEWHERE``.
+
+    A service's device list costs one request per page of 1000, a device's ``assignedServer``
+    link one request. Lists are read while the devices still unplaced outnumber the list pages
+    still to read (a list's ``meta.paging.total`` tells its pages), then each remaining device
+    is asked for on its own.
     """
-    serials = list(serials)
-    if serials and len(serials) < len(servers):
-        found = {}
-        for serial in serials:
-            try:
-                body = client.get(DEVICE_SERVER_LINK_PATH % serial) or {}
-            except NotFoundError:
-                body = {}
-            data = body.get('data') or {}
-            found[serial] = data.get('id') if isinstance(data, dict) else None
-        return found
-    everything = assignments(client, servers)
-    return dict((serial, everything.get(serial)) for serial in serials)
+    found, todo = {}, []
+    for serial in serials:
+        if statuses is not None and str(statuses.get(serial) or '').upper() == 'UNASSIGNED':
+            found[serial] = None
+        elif serial not in todo:
+            todo.append(serial)
+    lists = [s['id'] for s in servers if only is None or s['id'] == only]
+    unplaced = set(todo)
+    lists_done = 0
+    for number, server_id in enumerate(lists):
+        if len(unplaced) <= len(lists) - number:  # each unread list costs at least one request
+            break
+        finished = True
+        for pages_read, body in enumerate(client.page_bodies(SERVER_DEVICES_PATH % server_id), 1):
+            for item in body.get('data') or []:
+                if item.get('id') in unplaced:
+                    found[item['id']] = server_id
+                    unplaced.discard(item['id'])
+            left = pages_left(body, pages_read)
+            if left and len(unplaced) <= left + len(lists) - number - 1:
+                finished = False
+                break
+        if not finished:
+            break
+        lists_done += 1
+    if lists_done == len(lists):  # every list read: the rest are on none of them
+        for serial in unplaced:
+            found[serial] = None if only is None else ELSEWHERE
+        unplaced = set()
+    for serial in todo:
+        if serial in unplaced:
+            found[serial] = assigned_server_id(client, serial)
+    return dict((serial, found.get(serial)) for serial in serials)
+
+
+def assigned_server_id(client, serial):
+    """The id of the service one device is on, or None (its ``assignedServer`` link)."""
+    try:
+        body = client.get(DEVICE_SERVER_LINK_PATH % serial) or {}
+    except NotFoundError:
+        return None
+    data = body.get('data') or {}
+    return data.get('id') if isinstance(data, dict) else None
 
 
 # ---- devices ---------------------------------------------------------------------------
@@ -137,26 +178,38 @@ def device_pages(client):
 
 
 def get_devices(client, serials):
-    """The org devices with these serial numbers, and the serials the org does not have.
+    """The org devices with these serial numbers (serial -> flat device), and the serials the
+    organization does not have, in few requests.
 
-    One GET per device for a single serial, else the paged org list (1000 per page), which is
-    fewer requests for any org under 1000 devices per requested serial.
+    One serial: one GET. More: the org list, 1000 per page, until every serial is found; once
+    the serials still missing are no more than the pages left, one GET each for them instead.
     """
-    wanted = [normalize_serial(s) for s in serials]
-    if len(wanted) == 1:
-        try:
-            found = {wanted[0]: flatten((client.get(DEVICE_PATH % wanted[0]) or {}).get('data') or {})}
-        except NotFoundError:
-            found = {}
-    else:
-        wanted_set = set(wanted)
-        found = {}
-        for device in list_devices(client):
-            serial = normalize_serial(device.get('serial_number') or device.get('id'))
-            if serial in wanted_set:
-                found[serial] = device
-    missing = [s for s in wanted if s not in found]
-    return found, missing
+    wanted = []
+    for value in serials:
+        serial = normalize_serial(value)
+        if serial not in wanted:
+            wanted.append(serial)
+    found = {}
+    if len(wanted) > 1:
+        for pages_read, body in enumerate(client.page_bodies(DEVICES_PATH, limit=MAX_PAGE_SIZE), 1):
+            for obj in body.get('data') or []:
+                device = flatten(obj)
+                serial = normalize_serial(device.get('serial_number') or device.get('id'))
+                if serial in wanted:
+                    found[serial] = device
+            left = [s for s in wanted if s not in found]
+            remaining = pages_left(body, pages_read)
+            if not left or not remaining:
+                return found, left
+            if len(left) <= remaining:
+                break
+    for serial in wanted:
+        if serial not in found:
+            try:
+                found[serial] = flatten((client.get(DEVICE_PATH % serial) or {}).get('data') or {})
+            except NotFoundError:
+                pass
+    return found, [s for s in wanted if s not in found]
 
 
 # ---- assignment plan -------------------------------------------------------------------
@@ -354,25 +407,58 @@ def add_applecare(client, devices, workers=DEFAULT_WORKERS):
 
 # ---- MDM migration deadline ------------------------------------------------------------
 
+# Apple's OrgDeviceActivityType (Apple Business API 2.3, Apple School Manager API 1.6): assign with
+# a deadline names the service; update and cancel name only the devices.
 DEADLINE_ACTIVITY = 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE'
+UPDATE_DEADLINE_ACTIVITY = 'UPDATE_MDM_MIGRATION_DEADLINE'
+CANCEL_MIGRATION_ACTIVITY = 'CANCEL_MDM_MIGRATION'
+# "The deadline can't be more than 90 days in the future." (Apple: Create an OrgDeviceActivity)
+MAX_DEADLINE_DAYS = 90
+# Apple's MdmMigrationStatus values of a migration still in progress (SUCCESS and FAILED are final).
+MIGRATING = ('REQUESTED', 'STARTED')
+
+
+def _moment(text):
+    from datetime import datetime, timezone
+    text = str(text).strip()
+    moment = datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def parse_deadline(value, now=None):
-    """An ISO 8601 date-time (``Z`` or an offset; a date alone means midnight UTC) in the future,
-    as Apple's UTC form ``YYYY-MM-DDTHH:MM:SSZ``. ConfigError naming the option otherwise."""
-    from datetime import datetime, timezone
-    text = str(value).strip()
+    """An ISO 8601 date-time (``Z`` or an offset; without a zone, UTC) in the future and at most
+    90 days ahead, as Apple's UTC form ``YYYY-MM-DDTHH:MM:SSZ``. ConfigError naming the option
+    otherwise."""
+    from datetime import datetime, timedelta, timezone
     try:
-        moment = datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
+        moment = _moment(value)
     except ValueError:
         raise ConfigError('mdm_migration_deadline: %r is not an ISO 8601 date-time such as '
-                          '2026-12-31T17:00:00Z.' % text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
-    if moment <= (now or datetime.now(timezone.utc)):
-        raise ConfigError('mdm_migration_deadline: %s is not in the future.' % moment.strftime('%Y-%m-%dT%H:%M:%SZ'))
-    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+                          '2026-12-31T17:00:00Z.' % str(value).strip())
+    now = now or datetime.now(timezone.utc)
+    text = moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+    if moment <= now:
+        raise ConfigError('mdm_migration_deadline: %s is not in the future.' % text)
+    if moment > now + timedelta(days=MAX_DEADLINE_DAYS):
+        raise ConfigError('mdm_migration_deadline: %s is more than %d days ahead; Apple accepts a deadline up to '
+                          '%s.' % (text, MAX_DEADLINE_DAYS,
+                                   (now + timedelta(days=MAX_DEADLINE_DAYS)).strftime('%Y-%m-%dT%H:%M:%SZ')))
+    return text
+
+
+def same_moment(left, right):
+    """Whether two ISO 8601 date-times name the same second (Apple may add milliseconds)."""
+    try:
+        return _moment(left).replace(microsecond=0) == _moment(right).replace(microsecond=0)
+    except (TypeError, ValueError):
+        return False
+
+
+def migrating(device):
+    """Whether a device (flat record) has a migration in progress."""
+    return str(device.get('mdm_migration_status') or '').upper() in MIGRATING
 
 
 # ---- waiting for activities and reading their outcomes -----------------------------------

@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import json
 import re
+import socket
+import threading
 import time
 import traceback
 
@@ -25,20 +27,27 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import (
     TransportError,
     error_class_for_status,
 )
-from ansible_collections.mdmkit.mdm.plugins.module_utils.retries import IDEMPOTENT_METHODS, RetryPolicy
+from ansible_collections.mdmkit.mdm.plugins.module_utils.retries import (
+    IDEMPOTENT_METHODS,
+    RetryPolicy,
+    SendOncePolicy,
+)
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
+    HTTPAdapter = object
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 USER_AGENT = 'mdmkit.mdm/0.1.0 (+https://github.com/mdmkit/mdm)'
 MASK = '********'
 EXCERPT_CHARS = 200
+READ_CHUNK = 65536
 
 
 class Response:
@@ -50,6 +59,27 @@ class Response:
         self.body = body
         self.text = text
         self.content = content
+        # True when a non-empty body is not JSON (an HTML page, a CSV file): ``body`` is None then
+        self.not_json = False
+
+
+class _PolicyAdapter(HTTPAdapter):
+    """The session's adapter: the shared retry policy, or, for a request sent with
+    ``resend=False``, the policy that never resends once the request may have reached the server.
+    (requests chooses an adapter by URL only, so the request carries the choice.)"""
+
+    def __init__(self, policy, send_once_policy, **kwargs):
+        super(_PolicyAdapter, self).__init__(max_retries=policy, **kwargs)
+        self.send_once = HTTPAdapter(max_retries=send_once_policy, **kwargs)
+
+    def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+        if getattr(request, 'mdmkit_send_once', False):
+            return self.send_once.send(request, **kwargs)
+        return super(_PolicyAdapter, self).send(request, **kwargs)
+
+    def close(self):
+        self.send_once.close()
+        super(_PolicyAdapter, self).close()
 
 
 class ApiClient:
@@ -64,18 +94,25 @@ class ApiClient:
             raise MdmError('The Python library requests is required by mdmkit.mdm.')
         self.base_url = base_url.rstrip('/')
         self.timeout = timeout
+        self.max_retries = max_retries
         self.rate_limit_max_wait = rate_limit_max_wait
         self.waits = []  # (seconds, reason) of every retry wait, for results and benchmarks
         self.request_count = 0
         self.basic_auth = None  # (user, password), sent to our own API host only
         self._secrets = set()
+        self._local = threading.local()  # retries of the request in flight on this thread
+        # Given with every request: requests would otherwise let REQUESTS_CA_BUNDLE or
+        # CURL_CA_BUNDLE override ca_path and validate_certs: false (a session's verify loses to them).
+        self.verify = ca_path if ca_path else validate_certs
         self.session = requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
         self.session.headers['Accept'] = 'application/json'
-        self.session.verify = ca_path if ca_path else validate_certs
+        self.session.verify = self.verify
         self.retry_policy = RetryPolicy(total=max_retries, rate_limit_max_wait=rate_limit_max_wait,
                                         on_wait=self._record_wait)
-        adapter = HTTPAdapter(max_retries=self.retry_policy, pool_maxsize=16)
+        send_once = SendOncePolicy(total=max_retries, rate_limit_max_wait=rate_limit_max_wait,
+                                   on_wait=self._send_once_wait)
+        adapter = _PolicyAdapter(self.retry_policy, send_once, pool_maxsize=16)
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
 
@@ -103,7 +140,7 @@ class ApiClient:
         text = '' if text is None else str(text)
         for secret in self._secrets:
             text = text.replace(secret, MASK)
-        return text
+        return strip_userinfo(text)
 
     # ---- requests ------------------------------------------------------------------
 
@@ -112,34 +149,54 @@ class ApiClient:
             return path
         return self.base_url + '/' + path.lstrip('/')
 
+    # The JSON helpers return the decoded body; a 2xx answer whose body is not JSON (a captive
+    # portal's or a proxy's login page) is an ApiError there. ``request()`` returns any body.
+
     def get(self, path, params=None, **kwargs):
-        return self.request('GET', path, params=params, **kwargs).body
+        return self._json('GET', path, params=params, **kwargs)
 
     def post(self, path, json_body=None, data=None, **kwargs):
-        return self.request('POST', path, json_body=json_body, data=data, **kwargs).body
+        return self._json('POST', path, json_body=json_body, data=data, **kwargs)
 
     def put(self, path, json_body=None, data=None, **kwargs):
-        return self.request('PUT', path, json_body=json_body, data=data, **kwargs).body
+        return self._json('PUT', path, json_body=json_body, data=data, **kwargs)
 
     def patch(self, path, json_body=None, data=None, **kwargs):
-        return self.request('PATCH', path, json_body=json_body, data=data, **kwargs).body
+        return self._json('PATCH', path, json_body=json_body, data=data, **kwargs)
 
     def delete(self, path, params=None, **kwargs):
-        return self.request('DELETE', path, params=params, **kwargs).body
+        return self._json('DELETE', path, params=params, **kwargs)
+
+    def _json(self, method, path, **kwargs):
+        return self.request(method, path, expect_json=True, **kwargs).body
 
     def request(self, method, path, params=None, json_body=None, data=None, files=None,
-                headers=None, ok_statuses=None):
+                headers=None, ok_statuses=None, resend=True, expect_json=False):
         """Send one request (with the retry policy) and return a ``Response``.
 
         ``ok_statuses``: extra non-2xx statuses the caller handles itself (e.g. 409).
+        ``expect_json``: a non-empty body that is not JSON is an ``ApiError`` (as in ``get()``...);
+        otherwise any body is returned (downloads: CSV, profiles).
+        ``resend=False``: the request is a command the server runs each time it receives it,
+        sent with PUT, DELETE or GET (a POST or PATCH is never resent anyway). It is then not
+        resent once it may have reached the server (read timeout, dropped connection, 5xx), and
+        a lost answer raises ``OutcomeUnknownError``; a 429, a 503 with Retry-After and a
+        failure before sending are still retried.
         """
         method = method.upper()
-        response = self._send(method, path, params, json_body, data, files, headers)
+        response = self._send(method, path, params, json_body, data, files, headers, resend)
         if response.status_code == 401 and self.on_auth_failure(method, path):
-            response = self._send(method, path, params, json_body, data, files, headers)
-        return self._handle(method, path, response, ok_statuses or ())
+            response = self._send(method, path, params, json_body, data, files, headers, resend)
+        answer = self._handle(method, path, response, ok_statuses or ())
+        if expect_json and answer.not_json:
+            raise ApiError(self.scrub('%s %s %s answered HTTP %s with a non-JSON body (%s): %s'
+                                      % (self.vendor_label, method, self._display_path(path), answer.status,
+                                         answer.headers.get('Content-Type') or 'no Content-Type',
+                                         _excerpt(answer.text))),
+                           status=answer.status, method=method, path=self._display_path(path))
+        return answer
 
-    def _send(self, method, path, params, json_body, data, files, extra_headers):
+    def _send(self, method, path, params, json_body, data, files, extra_headers, resend=True):
         headers = dict(extra_headers or {})
         url = self.url_for(path)
         # Credentials go to the vendor's API only, never to another host named by a full URL
@@ -148,13 +205,16 @@ class ApiClient:
         if own:
             self.authenticate(headers, url)
         self.request_count += 1
+        self._local.retries = 0
         try:
+            prepared = self.session.prepare_request(requests.Request(
+                method, url, params=params, json=json_body, data=data, files=files, headers=headers,
+                auth=self.basic_auth if own else None))
+            prepared.mdmkit_send_once = not resend
+            settings = self.session.merge_environment_settings(prepared.url, {}, True, self.verify, None)
             # stream=True so the body is read under our own deadline: requests' read timeout
             # applies per socket read, and a server trickling bytes would otherwise hang us.
-            response = self.session.request(method, url, params=params, json=json_body, data=data,
-                                            files=files, headers=headers, timeout=self.timeout,
-                                            auth=self.basic_auth if own else None,
-                                            allow_redirects=False, stream=True)
+            response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False, **settings)
             self._read_body(response, time.monotonic() + self.timeout)
             return response
         except MdmError as exc:  # raised by the retry policy (rate-limit wait too long)
@@ -168,35 +228,63 @@ class ApiClient:
                 % (method, url, _root_cause(exc))), method=method, path=self._display_path(path))
         except requests.exceptions.ConnectionError as exc:
             if _is_before_send(exc):
-                raise TransportError(self.scrub('Could not connect to %s for %s %s: %s'
-                                                % (self.vendor_label, method, url, _root_cause(exc))),
+                raise TransportError(self.scrub('Could not connect to %s for %s %s: %s%s'
+                                                % (self.vendor_label, method, url, _root_cause(exc),
+                                                   self._retried())),
                                      method=method, path=self._display_path(path))
-            raise self._after_send_error(method, path, url, exc)
+            raise self._after_send_error(method, path, url, exc, resend)
         except requests.exceptions.RequestException as exc:
-            raise self._after_send_error(method, path, url, exc)
+            raise self._after_send_error(method, path, url, exc, resend)
 
-    @staticmethod
-    def _read_body(response, deadline):
+    def _read_body(self, response, deadline):
+        """Read the whole body by ``deadline``: one socket read at a time, each allowed only the
+        time left, so a server trickling a small answer cannot hold the task beyond the timeout."""
+        raw = response.raw
         chunks = []
+        complete = False
         try:
-            for chunk in response.iter_content(chunk_size=65536):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise requests.exceptions.ReadTimeout('the body took longer than the timeout to arrive')
+            if not hasattr(raw, 'read1'):  # urllib3 < 2.3: the deadline is checked between reads
+                for chunk in response.iter_content(chunk_size=READ_CHUNK):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise _body_timeout(self.timeout)
+            else:
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise _body_timeout(self.timeout)
+                    _limit_socket_timeout(raw, left)
+                    chunk = raw.read1(READ_CHUNK, decode_content=True)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            complete = True
+        except (ReadTimeoutError, socket.timeout) as exc:
+            raise _body_timeout(self.timeout, exc)
+        except ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc)
+        except DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc)
         finally:
-            response.close()
-        response._content = b''.join(chunks)  # what response.text/json() read from
-        response._content_consumed = True
+            if complete:
+                response._content = b''.join(chunks)  # what response.text/json() read from
+                response._content_consumed = True  # close() then returns the connection to the pool
+            response.close()  # else it drops the connection: the rest of the body is unread
 
-    def _after_send_error(self, method, path, url, exc):
+    def _retried(self):
+        """' (gave up after N retries)' when the retry policy retried the request in flight, else ''."""
+        retries = getattr(self._local, 'retries', 0)
+        return ' (gave up after %d %s)' % (retries, 'retry' if retries == 1 else 'retries') if retries else ''
+
+    def _after_send_error(self, method, path, url, exc, resend=True):
         """A timeout or dropped connection once the request may have been sent."""
-        what = 'timed out after %ss' % self.timeout if isinstance(exc, requests.exceptions.Timeout) \
+        what = 'timed out after %ss' % self.timeout if _is_timeout(exc) \
             else 'lost its connection (%s)' % _root_cause(exc)
-        if method in IDEMPOTENT_METHODS:
-            return TransportError(self.scrub('%s %s %s, retries exhausted.' % (method, url, what)),
+        if resend and method in IDEMPOTENT_METHODS:
+            return TransportError(self.scrub('%s %s %s%s.' % (method, url, what, self._retried())),
                                   method=method, path=self._display_path(path))
         return OutcomeUnknownError(self.scrub(
-            '%s %s %s after the request was sent. The outcome is unknown: the %s may have acted on it. '
+            '%s %s %s after the request was sent. The outcome is unknown: %s may have acted on it. '
             'It was not sent again. Check its state (its info module or the %s console) before running '
             'this task again.' % (method, url, what, self.vendor_label, self.vendor_label)),
             method=method, path=self._display_path(path), outcome='unknown')
@@ -217,7 +305,9 @@ class ApiClient:
                                           % (method, self._display_path(path), status, parse_error,
                                              _excerpt(text))),
                                status=status, method=method, path=self._display_path(path))
-            return Response(status, response.headers, body, text, response.content)
+            answer = Response(status, response.headers, body, text, response.content)
+            answer.not_json = parse_error is not None
+            return answer
         raise self._error(method, path, status, response.headers, body, text)
 
     def _error(self, method, path, status, headers, body, text):
@@ -235,15 +325,30 @@ class ApiClient:
         cls = error_class_for_status(status)
         if cls is RateLimitedError:
             kwargs['retry_after'] = headers.get('Retry-After') or headers.get('X-RateLimit-Reset')
-            msg += ' (rate limited; retries exhausted)'
+            msg += ' (rate limited)' + self._retried()
         return cls(self.scrub(msg), **kwargs)
 
     def _display_path(self, path):
         url = self.url_for(path)
-        return url[len(self.base_url):] if url.startswith(self.base_url) else re.sub(r'\?.*', '', url)
+        return url[len(self.base_url):] if url.startswith(self.base_url) else strip_userinfo(re.sub(r'\?.*', '', url))
+
+    def _send_once_wait(self, seconds, reason):
+        """Waits of the send-once policy go through ``retry_policy.on_wait`` too, looked up at each
+        wait: callers may wrap it (simplemdm_devices' shared backoff)."""
+        self.retry_policy.on_wait(seconds, reason)
 
     def _record_wait(self, seconds, reason):
         self.waits.append((round(seconds, 3), reason))
+        self._local.retries = getattr(self._local, 'retries', 0) + 1
+
+
+def strip_userinfo(text):
+    """``https://user:password@host/`` -> ``https://host/`` wherever a URL appears in ``text``
+    (credentials in a URL option must not reach a message)."""
+    return _USERINFO.sub(r'\1', text)
+
+
+_USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@')
 
 
 def _excerpt(text):
@@ -256,6 +361,32 @@ def _excerpt(text):
 def _looks_like_json(response):
     ctype = response.headers.get('Content-Type', '')
     return 'json' in ctype or not ctype
+
+
+def _is_timeout(exc):
+    """True when ``exc`` or an exception it wraps is a timeout (requests reports a read timeout
+    that outlasted the retries as a ConnectionError wrapping urllib3's MaxRetryError)."""
+    seen = exc
+    while isinstance(seen, BaseException):
+        if isinstance(seen, (requests.exceptions.Timeout, ReadTimeoutError, socket.timeout)):
+            return True
+        inner = getattr(seen, 'reason', None) or (seen.args[0] if getattr(seen, 'args', None) else None)
+        if inner is seen:
+            break
+        seen = inner
+    return False
+
+
+def _body_timeout(timeout, cause=None):
+    return requests.exceptions.ReadTimeout('the answer did not arrive within the timeout (%ss)%s'
+                                           % (timeout, ': %s' % cause if cause else ''))
+
+
+def _limit_socket_timeout(raw, seconds):
+    """Let the next socket read wait ``seconds`` at most (urllib3 sets it again for the next request)."""
+    sock = getattr(getattr(raw, 'connection', None), 'sock', None)
+    if sock is not None and hasattr(sock, 'settimeout'):
+        sock.settimeout(max(seconds, 0.01))
 
 
 def _reason(status):

@@ -20,16 +20,19 @@ import os
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
+from ansible_collections.mdmkit.mdm.plugins.module_utils.client import strip_userinfo
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
 
 # name -> (argument spec, environment variables, description). One table for modules, plugins
 # and the doc fragments (rendered by tools/render_doc_fragments.py; a unit test keeps them in step).
 COMMON_OPTIONS = {
     'timeout': (dict(type='float', default=30), ['MDMKIT_TIMEOUT'],
-                'Seconds to wait for the server to connect and to answer each request.'),
+                'Seconds to wait for the server to connect, to start answering a request, and to send the '
+                'whole answer (a deadline, however slowly the body arrives).'),
     'max_retries': (dict(type='int', default=5), ['MDMKIT_MAX_RETRIES'],
                     'How many times a request is retried on 429, on 5xx (idempotent requests only) and on '
-                    'connection errors. A POST or PATCH that may have reached the server is never retried.'),
+                    'connection errors. A POST or PATCH, or a command sent with another method, that may have '
+                    'reached the server is never retried.'),
     'rate_limit_max_wait': (dict(type='float', default=300), ['MDMKIT_RATE_LIMIT_MAX_WAIT'],
                             'Longest wait, in seconds, the client accepts from C(Retry-After) or '
                             'C(X-RateLimit-Reset); a longer one fails at once saying how long the vendor asked.'),
@@ -143,7 +146,7 @@ def check_url(vendor, name, url):
     """Refuse a plain-http URL to a non-loopback host for HTTPS-only vendor APIs."""
     parsed = urlparse(url)
     if parsed.scheme not in ('http', 'https') or not parsed.hostname:
-        raise ConfigError('%s must be an absolute http(s) URL, got %r.' % (name, url))
+        raise ConfigError('%s must be an absolute http(s) URL, got %r.' % (name, strip_userinfo(url)))
     if parsed.scheme == 'http' and name in HTTPS_ONLY.get(vendor, []) and not _is_loopback(parsed.hostname):
         raise ConfigError('%s uses plain http:// to %s; this API is served over HTTPS only (http is '
                           'accepted for loopback addresses, such as a local simulator).'
@@ -199,7 +202,8 @@ def client_from_options(vendor, get_option):
         token_cache_dir = get_option('token_cache_dir') or '~/.cache/mdmkit'
         return ABMClient(_require(get_option, 'client_id'), _require(get_option, 'key_id'),
                          _private_key(get_option), api=api, base_url=base_url, token_url=token_url,
-                         token_cache_dir=token_cache_dir if get_option('token_cache') else None, **common)
+                         token_cache_dir=token_cache_dir if get_option('token_cache') else None,
+                         key_option='private_key' if get_option('private_key') else 'private_key_path', **common)
     raise ConfigError('Unknown vendor %s.' % vendor)
 
 

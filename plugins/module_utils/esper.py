@@ -61,24 +61,38 @@ class EsperClient(ApiClient):
 
     def pages(self, path, params=None, limit=DEFAULT_PAGE_SIZE, workers=1):
         """Yield result pages in order. The first page gives ``count``; with ``workers`` > 1 the
-        remaining offsets are fetched in parallel (bounded), since offset paging allows it."""
+        remaining offsets are fetched in parallel (bounded), since offset paging allows it.
+
+        Offsets step by the size of the first page when the server returned fewer results than
+        asked for while more exist: a server that caps ``limit`` (Django REST framework's
+        ``max_limit``) would otherwise have every page skip devices."""
         query = dict(params or {})
         query['limit'] = limit
         query['offset'] = 0
         first = self.get_content(path, params=query) or {}
-        yield first.get('results') or []
+        results = first.get('results') or []
+        yield results
+        step = page_step(limit, len(results), first.get('count'))
         count = first.get('count')
         if count is None:  # no total: follow offsets one by one
             page = first
             while page.get('next') and page.get('results'):
-                query['offset'] += limit
+                query['offset'] += len(page['results'])
                 page = self.get_content(path, params=query) or {}
                 yield page.get('results') or []
             return
-        offsets = list(range(limit, count, limit))
+        offsets = list(range(step, count, step))
 
         def fetch(offset):
             page_query = dict(query, offset=offset)
             return (self.get_content(path, params=page_query) or {}).get('results') or []
 
         yield from bounded_map(fetch, offsets, workers)
+
+
+def page_step(asked, returned, count):
+    """The offset step: the page size asked for, or the one the server returned when it gave
+    fewer results than asked while more exist."""
+    if 0 < returned < asked and (count is None or count > returned):
+        return returned
+    return asked

@@ -5,9 +5,10 @@
 
 - ``COMMANDS``: every command of the reference's DeviceCommandEnum with the arguments it needs,
   and ``check_command_args`` that validates (and normalises) them before anything is sent.
-- ``resolve_devices``: ids, serials or names from one device listing; group members.
+- ``resolve_devices``: ids, serials or names from one device listing; ``resolve_groups``: each
+  group's devices (an unknown group fails before anything is sent).
 - ``create_command`` / ``wait_for_requests``: one command request, never resent (POST), and
-  polling of its statuses until every device is in a final state.
+  polling of its statuses until every device the API gave a status is in a final state.
 - ``read_device_states``: bounded parallel reads of ``devicestate``.
 - ``device_view``: a flat, tolerant view of a device record.
 """
@@ -75,6 +76,13 @@ def _text(value):
     if not isinstance(value, str) or not value.strip():
         raise ValueError('must be a non-empty string')
     return value
+
+
+def _app_id(value):
+    """An Apple app id is a number: YAML gives an int, the API takes it as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
 
 
 def _choice(*choices):
@@ -149,8 +157,8 @@ COMMANDS = {
     'SET_APP_NOTIFICATIONS': ([('app_notifications_state', _choice('ENABLED', 'DISABLED')), PACKAGE], []),
     'USE_ONLY_SAVED_WIFI_AP': ([('use_only_saved_ap', _bool)], []),
     'DEVICE_INFORMATION': ([], []),
-    'VPP_APP_INSTALL': ([('app_id', _text), ('bundle_identifier', _text)], []),
-    'APPLE_APP_UNINSTALL': ([('app_id', _text), ('bundle_identifier', _text)], []),
+    'VPP_APP_INSTALL': ([('app_id', _app_id), ('bundle_identifier', _text)], []),
+    'APPLE_APP_UNINSTALL': ([('app_id', _app_id), ('bundle_identifier', _text)], []),
     'CLEAR_PASSCODE': ([], []),
     'INSTALL_PROFILE': ([], []),
 }
@@ -180,6 +188,8 @@ def check_command_args(command, args):
 
 
 SCHEDULE_ARG_KEYS = ('start_datetime', 'end_datetime', 'window_start_time', 'window_end_time')
+DATETIME_RE = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$')
+TIME_RE = re.compile(r'^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$')
 
 
 def check_schedule(schedule, schedule_args):
@@ -194,6 +204,12 @@ def check_schedule(schedule, schedule_args):
     if missing:
         raise ConfigError('schedule_args: schedule %s needs %s (missing: %s).'
                           % (schedule, ', '.join(needed), ', '.join(missing)))
+    for key, pattern, form in (('start_datetime', DATETIME_RE, 'an ISO 8601 date and time (2025-01-06T00:00:00Z)'),
+                               ('end_datetime', DATETIME_RE, 'an ISO 8601 date and time (2025-01-06T00:00:00Z)'),
+                               ('window_start_time', TIME_RE, 'a time of day HH:MM[:SS]'),
+                               ('window_end_time', TIME_RE, 'a time of day HH:MM[:SS]')):
+        if not pattern.match(str(args[key])):
+            raise ConfigError('schedule_args.%s: must be %s, got %r.' % (key, form, args[key]))
     if args.get('time_type', 'device') not in ('device', 'console'):
         raise ConfigError('schedule_args.time_type: must be device or console, got %r.' % args['time_type'])
     if 'days' in args:
@@ -248,7 +264,7 @@ def v2_paginate(client, path, params=None, limit=100):
         items = page.get('results') or page.get('data') or []
         yield from items
         count = page.get('count')
-        query['offset'] += limit
+        query['offset'] += len(items)  # the page size the server gave, should it cap `limit`
         if not items or (count is not None and query['offset'] >= count) or (count is None and not page.get('next')):
             return
 
@@ -289,6 +305,15 @@ def resolve_devices(client, values, option='devices', workers=4):
     return unique
 
 
+def device_ids(client, values, option='devices', workers=4):
+    """Ids for ``values`` (ids, serial numbers or names): ids pass as given (no request), the others
+    are resolved from one device listing, unknown ones failing naming ``option``."""
+    values = list(values or [])
+    if all(UUID_RE.match(str(v)) for v in values):
+        return [str(v) for v in values]
+    return [d['id'] for d in resolve_devices(client, values, option=option, workers=workers)]
+
+
 def check_groups(values, option='groups'):
     bad = [v for v in values or [] if not UUID_RE.match(str(v))]
     if bad:
@@ -296,12 +321,32 @@ def check_groups(values, option='groups'):
     return list(values or [])
 
 
-def group_devices(client, groups, workers=4):
-    """The devices of each group (one filtered listing per group)."""
-    devices = []
-    for group in groups:
-        devices.extend(list_devices(client, params={'group_multi': group}, workers=workers))
-    return devices
+def resolve_groups(client, groups, option='groups', workers=4):
+    """{group id: its devices}, one filtered listing (``group_multi``) per group, at most ``workers``
+    in flight. The reference has no group endpoint, so a group is known by its devices: one that
+    no device is in (an unknown id, or an empty group no command would reach) fails naming
+    ``option``, before anything is sent."""
+    groups = check_groups(groups, option)
+
+    def members(group):
+        return group, list_devices(client, params={'group_multi': group}, workers=1)
+
+    found = dict(bounded_map(members, groups, workers))
+    empty = [group for group in groups if not found[group]]
+    if empty:
+        raise ConfigError('%s: no Esper device is in group %s (an unknown group id, or an empty group); '
+                          'nothing was sent.' % (option, ', '.join(empty)))
+    return found
+
+
+def resolve_targets(client, devices, groups, workers=4):
+    """(the devices given, by id/serial/name; {id: record} of those and of every group member)."""
+    explicit = resolve_devices(client, devices, workers=workers)
+    known = dict((d['id'], d) for d in explicit)
+    for members in resolve_groups(client, groups, workers=workers).values():
+        for device in members:
+            known.setdefault(device['id'], device)
+    return explicit, known
 
 
 # ---- command requests -------------------------------------------------------------------
@@ -337,9 +382,7 @@ def get_stats(client, request_id):
 
 
 def status_view(status, devices_by_id=None):
-    device_id = status.get('device')
-    if isinstance(device_id, dict):
-        device_id = device_id.get('id')
+    device_id = status_device(status)
     device = (devices_by_id or {}).get(device_id) or {}
     return {
         'id': status.get('id'),
@@ -353,11 +396,28 @@ def status_view(status, devices_by_id=None):
     }
 
 
+def status_device(status):
+    device = status.get('device')
+    return device.get('id') if isinstance(device, dict) else device
+
+
+def reported_devices(request):
+    """The ids of the devices a command request has statuses for, as the API reported them in
+    its `status` list; None when the answer has no such list. Devices the command does not run
+    on (offline ones with device_type active, say) get no status, so a wait must not expect one."""
+    statuses = request.get('status') if isinstance(request, dict) else None
+    if not isinstance(statuses, list):
+        return None
+    return set(status_device(s) for s in statuses if isinstance(s, dict))
+
+
 def wait_for_requests(client, request_ids, timeout, interval, expected=None, workers=4):
     """Poll the statuses of each request until all are final or ``timeout`` seconds pass.
 
-    ``expected``: {request_id: number of devices} when known; a request is done when that many
-    statuses exist and all are final. Returns ({request_id: [status]}, timed_out).
+    ``expected``: {request_id: device ids} from ``reported_devices`` of the created request. A
+    request is done when each of those devices has a status and every status is final; without
+    ``expected`` (None), when at least one status exists and all are final.
+    Returns ({request_id: [status]}, timed_out).
     """
     deadline = time.time() + timeout
     statuses = {}
@@ -368,7 +428,10 @@ def wait_for_requests(client, request_ids, timeout, interval, expected=None, wor
             found = list_statuses(client, request_id, workers=workers)
             statuses[request_id] = found
             want = (expected or {}).get(request_id)
-            enough = len(found) >= want if want else bool(found)
+            if want is None:
+                enough = bool(found)
+            else:
+                enough = set(want) <= set(status_device(s) for s in found)
             if not (enough and all(is_final(s.get('state')) for s in found)):
                 still.append(request_id)
         pending = still

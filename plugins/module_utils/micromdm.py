@@ -13,6 +13,14 @@ Three server APIs (the ``flavor`` connection option):
 
 The ``management_v1`` modules call paths without ``v1/``; with another flavor such a call fails
 with a ``ConfigError`` naming the flavor instead of reaching a path the server does not serve.
+Modules that serve only some flavors call ``check_flavor`` first, so they fail before any request
+(and before a check-mode run could promise a change the real run cannot make).
+
+Never resent: NanoMDM's enqueue (a PUT) and push (a GET) act each time the server gets them, so
+they are sent with ``resend=False`` (see ``client.request``). MicroMDM 1.x lists devices, profiles
+and blueprints with POST (micromdm pull requests #522-#524 turned those GETs with a body into
+POSTs): such a read is never resent either, and a lost answer is reported as a plain
+``TransportError`` (``read_post``), not as a write whose outcome is unknown.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,38 +29,60 @@ __metaclass__ = type
 
 import re
 
+from ansible.module_utils.six.moves.urllib.parse import quote
+
 from ansible_collections.mdmkit.mdm.plugins.module_utils.client import ApiClient
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import (
     ConfigError, NotFoundError, OutcomeUnknownError, TransportError)
-from ansible_collections.mdmkit.mdm.plugins.module_utils.retries import RetryPolicy
-
-try:
-    from requests.adapters import HTTPAdapter
-except ImportError:  # pragma: no cover - ApiClient reports the missing library
-    HTTPAdapter = None
 
 API_PREFIX = '/management/v1'
 FLAVORS = ('management_v1', 'micromdm', 'nanomdm')
 PREFIXES = {'management_v1': API_PREFIX, 'micromdm': '', 'nanomdm': ''}
 USERS = {'management_v1': 'micromdm', 'micromdm': 'micromdm', 'nanomdm': 'nanomdm'}
 LABELS = {'management_v1': 'MicroMDM', 'micromdm': 'MicroMDM', 'nanomdm': 'NanoMDM'}
-# Paths sent without the retry of idempotent methods (NanoMDM's enqueue is a PUT that queues
-# a new command each time: resending it after a lost answer could queue the command twice).
-SEND_ONCE_PATHS = ('v1/enqueue/',)
+# What each flavor calls the API a module needs, for check_flavor's message.
+FLAVOR_NAMES = {'management_v1': 'the MicroMDM /management/v1 API', 'micromdm': 'MicroMDM 1.x',
+                'nanomdm': 'NanoMDM'}
 
 
-class NoResendRetry(RetryPolicy):
-    """The shared policy, minus resending after the request may have reached the server:
-    only refusals (429, 503 with Retry-After) and failures before sending are retried."""
+def check_flavor(flavor, allowed, what, hint=''):
+    """Raise ConfigError naming ``flavor`` when ``what`` (a module or a feature) is not served by it."""
+    if flavor in allowed:
+        return
+    raise ConfigError('flavor: %s needs %s; %s does not serve it.%s Nothing was sent.'
+                      % (what, ' or '.join(FLAVOR_NAMES[f] + ' (flavor %s)' % f for f in allowed),
+                         FLAVOR_NAMES.get(flavor, flavor), (' ' + hint) if hint else ''))
 
-    def __init__(self, *args, **kwargs):
-        kwargs['allowed_methods'] = frozenset(['GET', 'HEAD', 'OPTIONS'])
-        super(NoResendRetry, self).__init__(*args, **kwargs)
 
-    def is_retry(self, method, status_code, has_retry_after=False):
-        if status_code == 429:
-            return True
-        return status_code == 503 and has_retry_after
+def outcome(result, **changes):
+    """An action's task result with ``changes``: what a failure at that point reports (how many
+    devices were done, whether anything was sent)."""
+    failed = dict(result)
+    failed.update(changes)
+    return failed
+
+
+def enrollment_ids(values, option='udids'):
+    """Device UDIDs / NanoMDM enrollment IDs as given, stripped, duplicates (any case) dropped.
+
+    NanoMDM takes several IDs in one path segment separated by commas, so an ID cannot contain a
+    comma; any other character is sent percent-encoded (``id_path``)."""
+    ids = []
+    for value in values or []:
+        value = (value or '').strip()
+        if not value or ',' in value or any(ord(c) < 32 for c in value):
+            raise ConfigError('%s: %r is not a UDID or enrollment ID (empty, a comma or a control character); '
+                              'nothing was sent.' % (option, value))
+        if value.lower() not in [i.lower() for i in ids]:
+            ids.append(value)
+    if not ids:
+        raise ConfigError('%s: must name at least one device.' % option)
+    return ids
+
+
+def id_path(ids):
+    """``id,id,...`` for a NanoMDM path: each ID percent-encoded (``/``, ``?``, ``#``, spaces...)."""
+    return ','.join(quote(i, safe='') for i in ids)
 
 
 class MicroMDMClient(ApiClient):
@@ -67,12 +97,6 @@ class MicroMDMClient(ApiClient):
         self.vendor_label = LABELS[flavor]
         self.add_secret(api_key)
         self.basic_auth = (USERS[flavor], api_key)
-        if HTTPAdapter is not None:
-            # requests picks the adapter with the longest matching prefix.
-            once = NoResendRetry(total=self.retry_policy.total, rate_limit_max_wait=self.rate_limit_max_wait,
-                                 on_wait=self._record_wait)
-            for path in SEND_ONCE_PATHS:
-                self.session.mount(self.base_url + '/' + path, HTTPAdapter(max_retries=once))
 
     def vendor_message(self, body):
         if isinstance(body, dict):
@@ -89,26 +113,29 @@ class MicroMDMClient(ApiClient):
             raise ConfigError('This module uses the MicroMDM /management/v1 API (%s %s), which a server of '
                               'flavor %s does not serve. Use flavor: management_v1 for such a server.'
                               % (method, path, self.flavor))
+        return super(MicroMDMClient, self).request(method, path, *args, **kwargs)
+
+    def read_post(self, path, json_body):
+        """A MicroMDM 1.x list read with POST. It changes nothing, so a lost answer is a
+        ``TransportError`` (the shared client calls it an unknown outcome: POST may write)."""
         try:
-            return super(MicroMDMClient, self).request(method, path, *args, **kwargs)
-        except TransportError as exc:
-            if any(path.lstrip('/').startswith(p) for p in SEND_ONCE_PATHS) and 'retries exhausted' in exc.msg:
-                # the shared client treats PUT as idempotent: say what really happened
-                raise OutcomeUnknownError(
-                    '%s The request may have reached %s and queued the command; it was not sent again. '
-                    'Check the device queue before running this task again.' % (exc.msg, self.vendor_label),
-                    method=method, path=exc.details.get('path'), outcome='unknown')
-            raise
+            return self.post(path, json_body=json_body) or {}
+        except OutcomeUnknownError as exc:
+            raise TransportError('%s POST %s got no answer (timed out or lost its connection). It is a list '
+                                 'request, so nothing was changed; run the task again.'
+                                 % (self.vendor_label, exc.details.get('path') or path),
+                                 method='POST', path=exc.details.get('path'))
 
     def list_all(self, path, key):
         """The whole collection in one answer: ``{key: [...]}``.
 
         MicroMDM 1.x lists devices with ``POST v1/devices`` (a filter body; ``{}`` for all) and has
-        no workflows (their place is taken by blueprints): the workflow list is empty there."""
+        no workflows: their place is taken by blueprints (``micromdm_profiles.list_blueprints``)."""
         if self.flavor == 'micromdm' and path == 'devices':
             return [normalise_device(d) for d in self.list_devices_v1()]
         if self.flavor == 'micromdm' and path == 'workflows':
-            return []
+            raise ConfigError('flavor: MicroMDM 1.x (flavor micromdm) has no workflows; blueprints take their '
+                              'place (mdmkit.mdm.micromdm_blueprint). Nothing was sent.')
         body = self.get(path) or {}
         if isinstance(body, list):
             return body
@@ -124,7 +151,7 @@ class MicroMDMClient(ApiClient):
             body['filter_serial'] = list(serials)
         if udids:
             body['filter_udid'] = list(udids)
-        answer = self.post('v1/devices', json_body=body) or {}
+        answer = self.read_post('v1/devices', body)
         if isinstance(answer, list):
             return answer
         return answer.get('devices') or []

@@ -16,11 +16,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import importlib.util
 import plistlib
 import re
 import uuid
 
+from ansible.module_utils.six.moves.urllib.parse import quote
+
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ApiError, ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import id_path
 
 MASK = '********'
 
@@ -124,9 +128,10 @@ def send_micromdm(client, request_type, udids, given):
 def send_nanomdm(client, request_type, ids, given, push=True):
     """One ``PUT v1/enqueue/{id,id,...}`` (never resent). Returns (command_uuid, results, answer)."""
     command_uuid, body = plist_command(request_type, given)
-    path = 'v1/enqueue/' + ','.join(ids) + ('' if push else '?nopush=1')
+    path = 'v1/enqueue/' + id_path(ids) + ('' if push else '?nopush=1')
+    # resend=False: each PUT queues the command again, so a lost answer must not be resent
     response = client.request('PUT', path, data=body, headers={'Content-Type': 'application/xml'},
-                              ok_statuses=(500,))
+                              ok_statuses=(500,), resend=False)
     answer = response.body if isinstance(response.body, dict) else {}
     if response.status == 500 and not answer:
         raise ApiError('NanoMDM PUT /v1/enqueue failed with HTTP 500: %s'
@@ -143,3 +148,138 @@ def send_nanomdm(client, request_type, ids, given, push=True):
                             error=error or None, push_result=entry.get('push_result'),
                             push_error=entry.get('push_error') or None))
     return answer.get('command_uuid') or command_uuid, results, answer
+
+
+# ---- pushes ----------------------------------------------------------------------------------
+
+def push_one(client, udid):
+    """Ask MicroMDM to push to one device: ``POST /management/v1/devices/{udid}/push`` or, on
+    MicroMDM 1.x, ``POST /v1/push/{udid}`` (micromdm platform/apns: answers
+    ``{"status": "success", "push_notification_id"}``, or an error with ``{"error"}``).
+    A POST is never resent. Returns the answer."""
+    if client.flavor == 'micromdm':
+        return client.post('v1/push/' + quote(udid, safe='')) or {}
+    return client.post('devices/%s/push' % quote(udid, safe='')) or {}
+
+
+def push_nanomdm(client, ids):
+    """NanoMDM ``GET /v1/push/{id,id,...}`` (docs/openapi.yaml): 200 all pushed, 207 some failed,
+    500 all failed, each with an APIResult ``{"status": {id: {"push_result"|"push_error"}}}``.
+    Sent once (``resend=False``). Returns (results, answer) with one result per id."""
+    response = client.request('GET', 'v1/push/' + id_path(ids), ok_statuses=(207, 500), resend=False)
+    answer = response.body if isinstance(response.body, dict) else {}
+    if response.status == 500 and not answer:
+        raise ApiError('NanoMDM GET /v1/push failed with HTTP 500: %s' % (response.text.strip()[:200] or 'no body'),
+                       status=500, method='GET', path='/v1/push')
+    statuses = answer.get('status') if isinstance(answer.get('status'), dict) else {}
+    results = []
+    for enrollment in ids:
+        entry = statuses.get(enrollment) or {}
+        error = entry.get('push_error') or (answer.get('push_error') if response.status != 200 and not entry
+                                            else None)
+        if response.status != 200 and not entry and not error:
+            error = 'NanoMDM reported no result for this id (HTTP %s)' % response.status
+        results.append(dict(id=enrollment, status='failed' if error else 'pushed',
+                            push_result=None if error else entry.get('push_result'), error=error or None))
+    return results, answer
+
+
+# ---- the NanoMDM push certificate -------------------------------------------------------------
+# PUT /v1/pushcert (docs/openapi.yaml): the body is the PEM certificate and the unencrypted PEM private
+# key, concatenated; 200 {"topic", "not_after"}, 400/500 {"error"}. There is no GET.
+
+APNS_TOPIC_OID = '0.9.2342.19200300.100.1.1'  # UID: the APNs topic, as NanoMDM reads it
+
+
+def push_certificate_info(cert_pem, key_pem):
+    """{topic, not_after, subject} of an APNs certificate, after checking that ``key_pem`` is its
+    unencrypted private key. ConfigError naming the option otherwise; the key is never shown."""
+    if importlib.util.find_spec('cryptography') is None:
+        raise ConfigError('certificate: the Python library cryptography is needed to read the certificate.')
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem)
+    except ValueError as exc:
+        raise ConfigError('certificate: not a PEM X.509 certificate (%s); nothing was sent.' % exc)
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except (ValueError, TypeError):
+        raise ConfigError('private_key: not an unencrypted PEM private key (NanoMDM needs it unencrypted); '
+                          'nothing was sent.')
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(serialization.Encoding.DER, public) != \
+            cert.public_key().public_bytes(serialization.Encoding.DER, public):
+        raise ConfigError('private_key: is not the key of the certificate (their public keys differ); '
+                          'nothing was sent.')
+    topics = [a.value for a in cert.subject if a.oid.dotted_string == APNS_TOPIC_OID]
+    if not topics:
+        raise ConfigError('certificate: has no UID (APNs topic) in its subject: not an MDM push certificate; '
+                          'nothing was sent.')
+    expires = getattr(cert, 'not_valid_after_utc', None) or cert.not_valid_after
+    return {'topic': topics[0], 'not_after': expires.strftime('%Y-%m-%dT%H:%M:%SZ'),
+            'subject': cert.subject.rfc4514_string()}
+
+
+def upload_push_certificate(client, cert_pem, key_pem):
+    """PUT the certificate and key to NanoMDM; returns its answer (``{topic, not_after}``)."""
+    body = cert_pem.rstrip(b'\n') + b'\n' + key_pem
+    return client.put('v1/pushcert', data=body, headers={'Content-Type': 'text/plain'}) or {}
+
+
+# ---- the MicroMDM 1.x command queue ---------------------------------------------------------
+
+def read_queue(client, udid):
+    """``GET /v1/commands/{udid}`` (micromdm platform/command view.go: ``{"device_command": <the
+    queue as JSON>}``). The queue's own shape is not documented; this reads a list of commands,
+    ``{"commands": [...]}`` or Go's ``{"Commands": [...]}``, inside ``device_command`` or not, each
+    ``{uuid|UUID, payload|Payload}`` with the payload a command plist (base64) or an object."""
+    answer = client.get('v1/commands/' + quote(udid, safe='')) or {}
+    queue = answer.get('device_command', answer) if isinstance(answer, dict) else answer
+    if isinstance(queue, dict):
+        queue = queue.get('commands', queue.get('Commands')) or []
+    return [queued_command(entry) for entry in queue if isinstance(entry, dict)]
+
+
+def clear_queue(client, udid):
+    """``DELETE /v1/commands/{udid}`` (micromdm pull request #864): empties the device's queue."""
+    return client.delete('v1/commands/' + quote(udid, safe=''))
+
+
+SECRET_KEY = re.compile(r'(?i)(^pin$|password|passphrase|secret|token)')
+
+
+def queued_command(entry):
+    """One queued command as results show it: ``{command_uuid, request_type, command}``, the command
+    with its PIN and secret-looking values masked and a profile (``Payload`` data) given by its size."""
+    uuid_value = entry.get('uuid', entry.get('UUID'))
+    payload = entry.get('payload', entry.get('Payload'))
+    command = {}
+    if isinstance(payload, dict):
+        command = payload
+    elif isinstance(payload, str) and payload:
+        try:
+            decoded = plistlib.loads(base64.b64decode(payload))
+        except Exception:  # not a plist: show what is known (the UUID) and nothing else
+            decoded = {}
+        command = decoded if isinstance(decoded, dict) else {}
+    inner = command.get('Command') if isinstance(command.get('Command'), dict) else command
+    uuid_value = uuid_value or command.get('CommandUUID')
+    request_type = inner.get('RequestType') or inner.get('request_type')
+    return {'command_uuid': uuid_value, 'request_type': request_type, 'command': masked(inner)}
+
+
+def masked(value, key=None):
+    if isinstance(value, dict):
+        return dict((str(k), masked(v, str(k))) for k, v in value.items())
+    if isinstance(value, list):
+        return [masked(v, key) for v in value]
+    if key is not None and SECRET_KEY.search(key) and value not in (None, ''):
+        return MASK
+    if isinstance(value, bytes):
+        return '<%d bytes>' % len(value)
+    if key in ('Payload', 'payload') and isinstance(value, str):
+        return '<%d bytes, base64>' % len(value)
+    if hasattr(value, 'isoformat'):
+        return value.isoformat()
+    return value

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mdmkit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""MicroMDM helpers: configuration profiles (.mobileconfig), devices and workflows.
+"""MicroMDM helpers: configuration profiles (.mobileconfig), devices, workflows and (MicroMDM 1.x)
+blueprints.
 
 Profiles: read from a path or inline content, parsed with ``plistlib`` (XML or binary plists;
 signed profiles are refused), checked (a top-level dict of PayloadType ``Configuration`` with a
@@ -168,7 +169,96 @@ def profile_record(obj):
 
 
 def list_profiles(client):
+    """Stored profiles as ``{uuid, payload_identifier, payload_data}`` (``uuid`` None on MicroMDM 1.x)."""
+    if client.flavor == 'micromdm':
+        answer = client.read_post('v1/profiles', {})
+        return [profile_from_v1(p) for p in answer.get('profiles') or [] if isinstance(p, dict)]
     return [unwrap(p, 'profile') for p in client.list_all('profiles', 'profiles')]
+
+
+# MicroMDM 1.x (micromdm platform/profile): ``Profile{Identifier, Mobileconfig []byte}`` has no JSON
+# tags, so its JSON keys are ``Identifier`` and ``Mobileconfig`` (base64, as Go encodes []byte).
+#   PUT    /v1/profiles {"profile": PROFILE}     -> 200 {}  (create or replace by Identifier)
+#   POST   /v1/profiles {"id": ""}               -> 200 {"profiles": [PROFILE, ...]}
+#   DELETE /v1/profiles {"ids": [Identifier]}    -> 200 {}
+# Errors: HTTP 500 {"error": "..."} (pkg/httputil ErrorEncoder), e.g. "not found: Profile id X" or
+# "payload Identifier does not match Profile". Profiles have no UUID there, only the identifier.
+# MicroMDM reads Mobileconfig as XML only when it starts with "<?xml", else as a signed (PKCS7)
+# profile (Mobileconfig.GetPayloadIdentifier), so anything else is sent re-encoded as XML.
+
+def profile_from_v1(obj):
+    return {'uuid': None, 'payload_identifier': obj.get('Identifier'), 'payload_data': obj.get('Mobileconfig')}
+
+
+def xml_for_micromdm(raw, parsed):
+    """The bytes MicroMDM 1.x can read: the file as given when it is XML with a ``<?xml`` header,
+    else the parsed profile written as XML (same content: idempotence compares parsed profiles)."""
+    if raw[:5] == b'<?xml':
+        return raw
+    return plistlib.dumps(parsed, fmt=plistlib.FMT_XML)
+
+
+def save_profile(client, identifier, raw, parsed):
+    """Create or replace a profile; returns the stored profile when the answer has it, else None."""
+    if client.flavor == 'micromdm':
+        stored = {'Identifier': identifier, 'Mobileconfig': encode(xml_for_micromdm(raw, parsed))}
+        client.put('v1/profiles', json_body={'profile': stored})
+        return None
+    return client.post('profiles', json_body={'payload_identifier': identifier, 'payload_data': encode(raw)})
+
+
+def delete_profile(client, record):
+    if client.flavor == 'micromdm':
+        client.delete('v1/profiles', json_body={'ids': [record['payload_identifier']]})
+    else:
+        client.delete('profiles/%s' % record['uuid'])
+
+
+# ---- blueprints (MicroMDM 1.x) ---------------------------------------------------------------
+# micromdm platform/blueprint: the place of /management/v1 workflows. JSON (blueprint.go tags):
+#   {uuid, name, install_application_manifest_urls, profile_ids, user_uuids,
+#    skip_primary_setup_account_creation, set_primary_setup_account_as_regular_user, apply_at}
+#   PUT    /v1/blueprints {"blueprint": BLUEPRINT} -> 200 {}   (builtin/db.go Save: name and uuid
+#          required; a name held by another uuid is refused; every profile_ids entry must be a stored
+#          profile; the same uuid replaces the blueprint)
+#   POST   /v1/blueprints {}                       -> 200 {"blueprints": [BLUEPRINT, ...]}
+#   DELETE /v1/blueprints {"names": [name]}        -> 200 {}
+# Errors: HTTP 500 {"error"}. Blueprints are not assigned to devices: MicroMDM applies every
+# blueprint whose apply_at holds "Enroll" (case-insensitive) to each device that enrolls.
+APPLY_AT_ENROLL = 'Enroll'
+
+
+def list_blueprints(client):
+    answer = client.read_post('v1/blueprints', {})
+    return [b for b in answer.get('blueprints') or [] if isinstance(b, dict)]
+
+
+def blueprint_view(obj):
+    """A stored blueprint as compared and returned: lists sorted, options spelled as the module's."""
+    return {
+        'uuid': obj.get('uuid'),
+        'name': obj.get('name'),
+        'profiles': sorted(obj.get('profile_ids') or []),
+        'applications': sorted(obj.get('install_application_manifest_urls') or []),
+        'user_uuids': sorted(obj.get('user_uuids') or []),
+        'skip_primary_setup_account_creation': bool(obj.get('skip_primary_setup_account_creation')),
+        'set_primary_setup_account_as_regular_user': bool(obj.get('set_primary_setup_account_as_regular_user')),
+        'apply_at': sorted(obj.get('apply_at') or []),
+    }
+
+
+def blueprint_body(view):
+    """The PUT body of a blueprint view."""
+    return {'blueprint': {
+        'uuid': view['uuid'], 'name': view['name'], 'profile_ids': list(view['profiles']),
+        'install_application_manifest_urls': list(view['applications']), 'user_uuids': list(view['user_uuids']),
+        'skip_primary_setup_account_creation': view['skip_primary_setup_account_creation'],
+        'set_primary_setup_account_as_regular_user': view['set_primary_setup_account_as_regular_user'],
+        'apply_at': list(view['apply_at'])}}
+
+
+def applies_at_enroll(obj):
+    return any(str(a).lower() == APPLY_AT_ENROLL.lower() for a in obj.get('apply_at') or [])
 
 
 # ---- devices -------------------------------------------------------------------------------------
@@ -206,6 +296,29 @@ def find_device(client, ref, devices=None):
 
 def device_label(device):
     return device.get('serial_number') or device.get('device_name') or device.get('uuid')
+
+
+def known_devices(client, udids, option='udids'):
+    """The device record of each UDID (in order), from one device list; a UDID no device has fails
+    naming ``option`` before anything is sent. UDIDs are compared without regard to case, so the whole
+    list is read (MicroMDM 1.x's ``filter_udid`` matches exactly). Given a device's UUID instead of its
+    UDID (management_v1: they look alike), the message says so and gives the UDID."""
+    devices = list_devices(client)
+    found = []
+    for udid in udids:
+        matches = [d for d in devices if same_id(d.get('udid'), udid)]
+        if matches:
+            found.append(matches[0])
+            continue
+        by_uuid = [d for d in devices if same_id(d.get('uuid'), udid) and not same_id(d.get('udid'), udid)]
+        if by_uuid:
+            device = by_uuid[0]
+            raise ConfigError('%s: %r is the UUID of the MicroMDM device record of %s, not a UDID: a push or '
+                              'command to it would reach no device. Its UDID is %r; nothing was sent.'
+                              % (option, udid, device_label(device), device.get('udid')))
+        raise ConfigError('%s: no %s device has the UDID %r (MicroMDM would accept it and reach no device); '
+                          'nothing was sent.' % (option, client.vendor_label, udid))
+    return found
 
 
 # ---- workflows -----------------------------------------------------------------------------------

@@ -41,39 +41,109 @@ _DONE = object()
 
 
 def prefetch(iterable, depth=2):
-    """Iterate ``iterable`` in a worker thread, up to ``depth`` items ahead of the consumer.
+    """Iterate ``iterable`` in a worker thread, at most ``depth`` items ahead of the consumer.
 
-    Lets an inventory plugin add the hosts of one page while the next pages are fetched.
-    An exception in the worker is re-raised in the consumer's thread, at the point it occurs.
+    Lets an inventory plugin add the hosts of one page while the next pages are fetched. The
+    worker asks ``iterable`` for the next item only while fewer than ``depth`` fetched items
+    wait for the consumer, so no more than ``depth`` pages are held beyond the one being used.
+    An exception in the worker is re-raised in the consumer's thread, after the items fetched
+    before it. When the consumer stops early, the worker fetches nothing more and closes
+    ``iterable``.
     """
     import queue
     import threading
 
-    items = queue.Queue(maxsize=max(1, depth))
+    fetched = queue.Queue()  # bounded by ``free_slots``, not by a maxsize
+    free_slots = threading.Semaphore(max(1, depth))
     stop = threading.Event()
 
     def produce():
+        iterator = iter(iterable)
         try:
-            for item in iterable:
+            while True:
+                free_slots.acquire()
                 if stop.is_set():
                     return
-                items.put((item, None))
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    fetched.put((_DONE, None))
+                    return
+                fetched.put((item, None))
         except BaseException as exc:  # pylint: disable=broad-except; handed to the consumer
-            items.put((None, exc))
-            return
-        items.put((_DONE, None))
+            fetched.put((None, exc))
+        finally:
+            close = getattr(iterator, 'close', None)
+            if close is not None:
+                close()
 
     worker = threading.Thread(target=produce, name='mdmkit-prefetch', daemon=True)
     worker.start()
     try:
         while True:
-            item, error = items.get()
+            item, error = fetched.get()
             if error is not None:
                 raise error
             if item is _DONE:
                 return
+            free_slots.release()
             yield item
     finally:
         stop.set()
-        while not items.empty():  # unblock a producer waiting on a full queue
-            items.get_nowait()
+        free_slots.release()  # wake a worker waiting for a slot, so that it sees ``stop``
+
+
+def merge(iterables, depth=2):
+    """Iterate several iterables at once, each in its own worker thread, and yield their items
+    as they arrive, whichever iterable they come from (each one's own order is kept).
+
+    Like ``prefetch`` for each of them: a worker fetches at most ``depth`` items ahead of the
+    consumer, an exception in a worker is re-raised in the consumer's thread, and when the
+    consumer stops early the workers fetch nothing more and close their iterables. Lets one
+    listing be read from both ends at once and its pages used as they come.
+    """
+    import queue
+    import threading
+
+    fetched = queue.Queue()
+    stop = threading.Event()
+    sources = [(iterable, threading.Semaphore(max(1, depth))) for iterable in iterables]
+
+    def produce(iterable, free_slots):
+        iterator = iter(iterable)
+        try:
+            while True:
+                free_slots.acquire()
+                if stop.is_set():
+                    return
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    fetched.put((_DONE, None, None))
+                    return
+                fetched.put((item, None, free_slots))
+        except BaseException as exc:  # pylint: disable=broad-except; handed to the consumer
+            fetched.put((None, exc, None))
+        finally:
+            close = getattr(iterator, 'close', None)
+            if close is not None:
+                close()
+
+    for number, (iterable, free_slots) in enumerate(sources):
+        threading.Thread(target=produce, args=(iterable, free_slots), name='mdmkit-merge-%d' % number,
+                         daemon=True).start()
+    running = len(sources)
+    try:
+        while running:
+            item, error, free_slots = fetched.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                running -= 1
+                continue
+            free_slots.release()
+            yield item
+    finally:
+        stop.set()
+        for dummy, free_slots in sources:
+            free_slots.release()  # wake a worker waiting for a slot, so that it sees ``stop``

@@ -12,9 +12,12 @@ own; we only change what it decides, not how it counts or sleeps:
   only; urllib3 never retries a POST/PATCH whose bytes may have reached the server.
   Connection errors before sending (refused, connect timeout) are always retried.
 * The wait honours ``Retry-After`` (seconds or HTTP date) and SimpleMDM's
-  ``X-RateLimit-Reset`` (epoch seconds), and a wait longer than ``rate_limit_max_wait``
-  fails at once with a message saying how long the vendor asked to wait.
+  ``X-RateLimit-Reset`` (epoch seconds; a value below 1e9 is read as seconds from now, as
+  some gateways send it), and a wait longer than ``rate_limit_max_wait`` fails at once with a
+  message saying how long the vendor asked to wait.
 * Backoff without a server hint is exponential with jitter, capped.
+* ``SendOncePolicy`` is the same minus every resend after the request may have reached the
+  server, for commands sent with PUT, DELETE or even GET (``client.request(..., resend=False)``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,6 +41,8 @@ IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 RETRYABLE_STATUSES = frozenset([500, 502, 503, 504])
 # Retry-After dates have one-second resolution; never wake up before the server said.
 _WAKE_MARGIN = 0.05
+# X-RateLimit-Reset below this is a number of seconds, not an epoch time (1e9 s is 2001-09-09).
+_EPOCH_THRESHOLD = 1e9
 
 
 class RetryPolicy(Retry):
@@ -89,9 +94,10 @@ class RetryPolicy(Retry):
             reset = response.headers.get('X-RateLimit-Reset')
             if reset:
                 try:
-                    wait = max(0.0, float(reset) - time.time())
+                    reset = float(reset)
                 except ValueError:
-                    wait = None
+                    return None
+                wait = max(0.0, reset if reset < _EPOCH_THRESHOLD else reset - time.time())
         return wait
 
     def sleep_for_retry(self, response):
@@ -125,3 +131,19 @@ class RetryPolicy(Retry):
     def _notify(self, seconds, reason):
         if self.on_wait is not None:
             self.on_wait(seconds, reason)
+
+
+class SendOncePolicy(RetryPolicy):
+    """``RetryPolicy`` minus resending after the request may have reached the server: only
+    refusals (429, 503 with Retry-After) and failures before sending are retried. For commands
+    sent with a method other than POST/PATCH (PUT, DELETE, NanoMDM's push GET), which the server
+    runs each time it gets them."""
+
+    def __init__(self, *args, **kwargs):
+        # No read error (a timeout, a reset once sent) is retried, whatever the method. setdefault:
+        # urllib3's new() passes the counter on, and a read error takes it below 0 (exhausted).
+        kwargs.setdefault('read', 0)
+        super(SendOncePolicy, self).__init__(*args, **kwargs)
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        return status_code == 429 or (status_code == 503 and has_retry_after)

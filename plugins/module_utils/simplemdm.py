@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.mdmkit.mdm.plugins.module_utils.client import ApiClient
 
 DEFAULT_BASE_URL = 'https://a.simplemdm.com/api/v1'
@@ -50,6 +52,65 @@ class SimpleMDMClient(ApiClient):
                 return
             query['starting_after'] = data[-1]['id']
 
+    def pages_both_ends(self, path, params=None, limit=MAX_PAGE_SIZE):
+        """Yield every page of a list endpoint, read from both ends at once.
+
+        Two workers page the same listing, one upward (``direction=asc``) and one downward
+        (``direction=desc``), and the pages are yielded as they arrive (the ascending ones in
+        ascending order, the descending ones in descending order). Each worker keeps only the
+        objects the other has not read (the listing is ordered by id), and both stop where they
+        meet: no object twice, none lost, and at most one page more than reading one way (the
+        page that crosses the meeting point, or one already asked for when the other worker
+        reached it). A worker's error is raised to the caller.
+        """
+        from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import merge
+        meeting = _Meeting()
+        return merge([self._half_pages(path, params, limit, direction, meeting) for direction in ('asc', 'desc')],
+                     depth=2)
+
+    def _half_pages(self, path, params, limit, direction, meeting):
+        query = dict(params or {})
+        query['limit'] = limit
+        if direction != 'asc':
+            query['direction'] = direction
+        while not meeting.met:
+            body = self.get(path, params=query) or {}
+            data = body.get('data') or []
+            kept = meeting.keep(direction, data, last=not body.get('has_more') or not data)
+            if kept:
+                yield kept
+            if meeting.met:
+                return
+            query['starting_after'] = data[-1]['id']
+
+
+class _Meeting:
+    """Where the upward and the downward reads of one listing have got to (ids, one lock)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.highest_up = None  # the highest id the upward read has kept
+        self.lowest_down = None  # the lowest id the downward read has kept
+        self.met = False
+
+    def keep(self, direction, data, last):
+        """The objects of a page the other read has not got, in page order. Sets ``met`` when
+        the page reaches what the other read has (everything between is then read) or is the
+        last page of the listing; after that every page is dropped."""
+        with self.lock:
+            if self.met:
+                return []
+            if direction == 'asc':
+                kept = [o for o in data if self.lowest_down is None or o['id'] < self.lowest_down]
+                if kept:
+                    self.highest_up = kept[-1]['id']
+            else:
+                kept = [o for o in data if self.highest_up is None or o['id'] > self.highest_up]
+                if kept:
+                    self.lowest_down = kept[-1]['id']
+            self.met = last or len(kept) < len(data)
+            return kept
+
 
 def flatten(obj):
     """A JSON:API object as one flat dict: ``id``, its attributes, and its to-one relationships
@@ -69,22 +130,11 @@ def flatten(obj):
 
 
 def find_device(client, ref, include_awaiting_enrollment=True, option='device'):
-    """One device by id, serial number or name, with the fewest requests.
-
-    Digits are tried as an id first (one GET). Otherwise one ``search`` listing, matched
-    exactly on serial number, then name, then device name; an ambiguous name fails.
-    Returns the raw API object or None.
-    """
-    from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import NotFoundError
-    from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
-    ref = str(ref).strip()
-    if ref.isdigit():
-        try:
-            return client.get('devices/%s' % ref)['data']
-        except NotFoundError:
-            pass
-    params = {'search': ref}
-    if include_awaiting_enrollment:
-        params['include_awaiting_enrollment'] = 'true'
-    candidates = list(client.paginate('devices', params=params))
-    return find(candidates, ref, ('serial_number', 'name', 'device_name'), 'device', option)
+    """One device by id, serial number or name with the fewest requests (one GET by id, or one
+    ``search`` listing; the full listing only for a device name or an unknown ref); None when
+    no device has it. An ambiguous name fails naming ``option``. See
+    ``simplemdm_devices.resolve_devices``."""
+    from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_devices import resolve_devices
+    found = resolve_devices(client, [ref], option=option, include_awaiting_enrollment=include_awaiting_enrollment,
+                            missing_ok=True)
+    return found[0] if found else None

@@ -335,8 +335,10 @@ GROUP_MEMBERS = ('apps', 'device_groups', 'devices', 'profiles')
 
 
 def assignment_group_view(obj):
-    """An assignment group as one flat dict: id, attributes, and member id lists (None for a
-    relationship the API did not return)."""
+    """An assignment group as one flat dict: id, attributes, and member id lists. A setting or a
+    relationship the API did not return is None: unknown, which the module must not take as
+    "different" (the reference's group object shows only name, auto_deploy, apps, device_groups
+    and devices; priority only beside the attributes of the create answer)."""
     attributes = obj.get('attributes') or {}
     view = {'id': _id(obj.get('id'))}
     for key in GROUP_ATTRIBUTES:
@@ -348,6 +350,16 @@ def assignment_group_view(obj):
     for key, value in attributes.items():
         view.setdefault(key, value)
     return view
+
+
+def fill_unknown(view, *known):
+    """``view`` with each key it has as None (the API did not return it) taken from the first of
+    ``known`` (dicts: what the task sent, what an earlier answer showed) that has it."""
+    filled = dict(view)
+    for key, value in filled.items():
+        if value is None:
+            filled[key] = next((k[key] for k in known if k and k.get(key) is not None), None)
+    return filled
 
 
 def form_value(value):

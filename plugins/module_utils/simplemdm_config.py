@@ -119,15 +119,21 @@ def same_members(current, desired):
 
 def sync_members(client, base, kind, current, desired):
     """Assign then unassign one request each (``POST``/``DELETE {base}/{kind}/{id}``). A 409 on
-    assign means already assigned, a 404 on unassign already gone."""
-    to_add, to_remove = plan_members(current or [], desired, append=False)
+    assign means already assigned, a 404 on unassign already gone: neither is a change.
+    ``current`` None (the API did not list the members): only assign. Returns the number of
+    real changes."""
+    to_add, to_remove = plan_members(current or [], desired, append=current is None)
+    changed = 0
     for member in to_add:
-        client.request('POST', '%s/%s/%s' % (base, kind, member), ok_statuses=(409,))
+        if client.request('POST', '%s/%s/%s' % (base, kind, member), ok_statuses=(409,)).status != 409:
+            changed += 1
     for member in to_remove:
         try:
             client.delete('%s/%s/%s' % (base, kind, member))
+            changed += 1
         except NotFoundError:
             pass
+    return changed
 
 
 def device_members(client, obj, wanted, warn=None):
@@ -135,11 +141,13 @@ def device_members(client, obj, wanted, warn=None):
     out, each wanted device's own profile list (``devices/{id}/profiles``, one request each).
     In that case devices outside ``wanted`` cannot be seen; ``warn`` is told so."""
     current = relationship_ids(obj, 'devices')
-    if current is not None or not wanted:
-        return current or []
+    if current is not None:
+        return current
     if warn is not None:
         warn('SimpleMDM did not return the devices of %s %s; only the devices listed were checked, '
              'so devices assigned outside that list are left as they are.' % (obj.get('type'), obj.get('id')))
+    if not wanted:
+        return []
     found = []
     for device_id in wanted:
         ids = set(to_id(p.get('id')) for p in client.paginate('devices/%s/profiles' % device_id))
@@ -160,8 +168,9 @@ def load_mobileconfig(value, option='mobileconfig'):
         return text.encode('utf-8')
     path = os.path.expanduser(text.strip())
     if not os.path.isfile(path):
-        raise ConfigError('%s: %r is neither an existing file nor profile content (a plist starting '
-                          'with "<?xml" or "<plist").' % (option, text[:80]))
+        # The value is not echoed: it may be profile content with passwords (the option is no_log).
+        raise ConfigError('%s: the value is neither an existing file nor profile content (a plist starting '
+                          'with "<?xml" or "<plist").' % option)
     with open(path, 'rb') as handle:
         return handle.read()
 

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mdmkit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""SimpleMDM device helpers: many device refs from one listing, the device command table,
-and the per-device fan-out of commands (bounded parallel, one shared rate-limit backoff,
+"""SimpleMDM device helpers: device refs resolved with the fewest requests, the device command
+table, and the per-device fan-out of commands (bounded parallel, one shared rate-limit backoff,
 never resent, one result per device).
 """
 
@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import re
 import threading
 import time
@@ -18,16 +19,19 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import (
     ApiError,
     ConfigError,
     MdmError,
+    NotFoundError,
     OutcomeUnknownError,
     RateLimitedError,
 )
-from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find, resolve_all
+from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import attribute, find
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
-from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device
 
 DEVICE_KEYS = ('id', 'serial_number', 'name', 'device_name')
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 PIN_RE = re.compile(r'^[0-9]{6}$')
+AWAITING = 'awaiting enrollment'
+# Refs looked up one request each before the device listing is read at all (resolve_devices).
+LOOKUP_HEAD_START = 10
 
 
 # ---- device refs -------------------------------------------------------------------
@@ -41,32 +45,109 @@ def list_devices(client, include_awaiting_enrollment=True, search=None):
     return list(client.paginate('devices', params=params))
 
 
-def resolve_devices(client, refs, option='devices', include_awaiting_enrollment=True):
+def look_up_device(client, ref, include_awaiting_enrollment=True, option='devices'):
+    """One device in about one request; None when a lookup cannot tell (the listing decides).
+
+    Digits: ``GET devices/{id}``. Otherwise (or for digits that are no id) one ``search``
+    listing, matched exactly on serial number, then name: the API searches both, so the match is
+    complete and a name shared by several devices fails here. The API does not search device
+    names (reference, Devices > List all), so a device name is only found by the listing.
+    """
+    if ref.isdigit():
+        try:
+            device = client.get('devices/%s' % ref)['data']
+            if include_awaiting_enrollment or attr(device, 'status') != AWAITING:
+                return device
+        except NotFoundError:
+            pass
+    params = {'search': ref}
+    if include_awaiting_enrollment:
+        params['include_awaiting_enrollment'] = 'true'
+    return find(list(client.paginate('devices', params=params)), ref, ('serial_number', 'name'), 'device',
+                option)
+
+
+def resolve_devices(client, refs, option='devices', include_awaiting_enrollment=True, workers=8,
+                    missing_ok=False):
     """The raw device objects for ``refs`` (ids, serial numbers or names), in order, deduplicated.
 
-    One ref: ``find_device`` (one GET by id, or one ``search`` listing). Several refs: ONE full
-    listing (one request per 100 devices) and every ref matched in it: id, then serial number,
-    then name, then device name. Unknown refs fail together naming ``option``; an ambiguous
-    name fails naming the matching ids. Nothing is sent before this returns.
+    SimpleMDM reads devices one at a time or by listing the account (100 per request), and the
+    listing does not say how long it is, so which is cheaper is not known in advance. Rent or buy:
+    the first LOOKUP_HEAD_START refs are looked up (``look_up_device``, ``workers`` at a time);
+    after that one listing page is read per further lookup, and whichever covers every ref first
+    ends it. A few devices cost one request each; many cost at most about twice the listing, and
+    at most about twice the lookups on a large fleet. Ids are looked up from the highest down
+    while the listing reads upward from the lowest, and each page settles the ids it covers and
+    the serial numbers it shows, so the two meet instead of doing the same work.
+
+    A ref no lookup found (a device name, or an unknown ref) is matched in the complete listing:
+    id, then serial number, then name, then device name. Unknown refs fail together naming
+    ``option`` (or are left out with ``missing_ok``); a name shared by several devices fails naming
+    their ids. Nothing is sent before this returns.
     """
-    refs = [str(r).strip() for r in refs if str(r).strip()]
+    refs = list(collections.OrderedDict((str(r).strip(), None) for r in refs if str(r).strip()))
     if not refs:
         raise ConfigError('%s: at least one device id, serial number or name is required.' % option)
-    if len(refs) == 1:
-        found = find_device(client, refs[0], include_awaiting_enrollment=include_awaiting_enrollment,
-                            option=option)
-        if found is None:
-            raise ConfigError('%s: no SimpleMDM device has the id, serial number or name %r.'
-                              % (option, refs[0]))
-        return [found]
-    listing = list_devices(client, include_awaiting_enrollment=include_awaiting_enrollment)
-    found = resolve_all(listing, refs, DEVICE_KEYS, 'device', option)
+    params = {'include_awaiting_enrollment': 'true'} if include_awaiting_enrollment else {}
+    found = {}
+    ids = sorted((r for r in refs if r.isdigit()), key=int, reverse=True)
+    to_look_up = collections.deque(ids + [r for r in refs if not r.isdigit()])
+    pages = client.pages('devices', params=params)
+    listed, pages_read, lookups, complete = [], 0, 0, False
+
+    def look_up(ref):
+        return look_up_device(client, ref, include_awaiting_enrollment, option)
+
+    while not complete and any(ref not in found for ref in refs):
+        budget = min(pages_read + LOOKUP_HEAD_START - lookups, max(1, workers))
+        batch = []
+        while to_look_up and len(batch) < budget:
+            ref = to_look_up.popleft()
+            if ref not in found:
+                batch.append(ref)
+        if batch:
+            for ref, device in zip(batch, bounded_map(look_up, batch, len(batch))):
+                lookups += 1
+                if device is not None:
+                    found[ref] = device
+            continue
+        page = next(pages, None)
+        if page is None:
+            complete = True
+            continue
+        pages_read += 1
+        listed.extend(page)
+        settle_from_page(page, refs, found)
+
+    missing = []
+    for ref in refs:
+        if ref not in found:
+            device = find(listed, ref, DEVICE_KEYS, 'device', option)
+            if device is None:
+                missing.append(ref)
+            else:
+                found[ref] = device
+    if missing and not missing_ok:
+        raise ConfigError('%s: no SimpleMDM device has the id, serial number or name %s.'
+                          % (option, ', '.join(repr(r) for r in missing)))
     unique, seen = [], set()
-    for device in found:
+    for device in (found[ref] for ref in refs if ref in found):
         if device.get('id') not in seen:
             seen.add(device.get('id'))
             unique.append(device)
     return unique
+
+
+def settle_from_page(page, refs, found):
+    """Refs one listing page settles on its own: ids (an id is unique) and serial numbers (unique
+    in an account). A name needs the complete listing, which may hold it twice."""
+    by_id = dict((str(d.get('id')), d) for d in page)
+    by_serial = dict((attr(d, 'serial_number'), d) for d in page if attr(d, 'serial_number'))
+    for ref in refs:
+        if ref not in found:
+            device = by_id.get(ref) if ref.isdigit() else by_serial.get(ref)
+            if device is not None:
+                found[ref] = device
 
 
 def find_group(client, ref, option='device_group'):
@@ -81,7 +162,8 @@ def find_group(client, ref, option='device_group'):
 
 
 def attr(device, key):
-    return (device.get('attributes') or {}).get(key)
+    """An attribute of a device, raw (JSON:API) or flattened."""
+    return attribute(device, key)
 
 
 def group_id(device):
@@ -292,7 +374,11 @@ def send_each(client, jobs, parallel=8, rate_limited_ok=False):
             return result
         backoff.wait()
         try:
-            response = client.request(job['method'], job['path'], data=job['data'] or None)
+            # resend=False: a command sent with DELETE (disable_bluetooth, lost mode off, ...) is
+            # never resent once it may have reached the API, like one sent with POST.
+            # expect_json: a 2xx page that is not the API's (a captive portal) is no success.
+            response = client.request(job['method'], job['path'], data=job['data'] or None, resend=False,
+                                      expect_json=True)
             result.update(status=response.status, outcome='sent', msg='HTTP %s' % response.status)
             if isinstance(response.body, dict) and 'data' in response.body:
                 result['response'] = response.body['data']

@@ -7,6 +7,9 @@ A module describes its resource as a ``Resource`` (which keys it compares, which
 how to compare them) and gives three callables: create, update, delete. ``Resource.ensure``
 does present/absent, the per-key comparison, check mode (nothing written) and the diff
 (secrets masked). Unset options (None) are left untouched.
+
+``create``/``update`` may return ``Applied(view, changed)`` instead of a view when only the API's
+answers tell whether anything changed (an assign answered 409 "already assigned" is no change).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +29,23 @@ def _same(current, desired):
     if isinstance(current, (int, float)) and isinstance(desired, str):
         return str(current) == desired
     return current == desired
+
+
+class Applied:
+    """What ``create``/``update`` may return instead of a view: the view (None: the merged one) and
+    whether the API actually changed something. ``changed=False`` when every write turned out to be
+    a no-op (assigns answered 409, unassigns answered 404)."""
+
+    def __init__(self, view=None, changed=True):
+        self.view = view
+        self.changed = bool(changed)
+
+
+def _outcome(returned, fallback):
+    """(view, changed) from what create/update returned."""
+    if isinstance(returned, Applied):
+        return returned.view or fallback, returned.changed
+    return returned or fallback, True
 
 
 class Resource:
@@ -64,7 +84,8 @@ class Resource:
 
         ``current``: the object's view (dict keyed like ``keys``) or None when absent.
         ``create(desired)`` / ``update(changes, current)`` return the new view (or None to use
-        the merged one); ``delete(current)`` returns nothing. None of them runs in check mode.
+        the merged one), or ``Applied(view, changed)``; ``delete(current)`` returns nothing. None of
+        them runs in check mode.
         """
         result = dict(changed=False)
         if state == 'absent':
@@ -79,7 +100,7 @@ class Resource:
             result['changed'] = True
             after = desired
             if not module.check_mode:
-                after = create(desired) or desired
+                after, result['changed'] = _outcome(create(desired), desired)
             before = None
         else:
             changes = self.changes(current, desired)
@@ -88,7 +109,7 @@ class Resource:
             if changes:
                 result['changed'] = True
                 if not module.check_mode:
-                    after = update(changes, current) or after
+                    after, result['changed'] = _outcome(update(changes, current), after)
         shown = set(self.keys) & (set(before or {}) | set(after or {}))
         result['diff'] = dict(
             before=self.masked(dict((k, (before or {}).get(k)) for k in shown)) if before is not None else {},

@@ -15,9 +15,11 @@ description:
   - Lists the organization's devices (C(GET /v1/orgDevices), 1000 per request), all of them or those
     with the given O(serial_numbers), optionally narrowed by O(product_family) and O(status).
   - With O(include_assigned_server), adds the device management service each device is assigned to.
-    It is read from the services' device lists (one paged request per service), or, when fewer
-    devices are asked for than there are services, from each device's C(assignedServer) link,
-    whichever takes fewer requests. There is never more than one request per device.
+    Apple marks each device C(ASSIGNED) or C(UNASSIGNED), so only assigned ones are looked up, from the
+    services' device lists (1000 per page), or from each device's C(assignedServer) link when the devices
+    are fewer than the list pages still to read. There is never more than one request per device.
+  - With O(serial_numbers), the devices come from the organization's device list, or from one request
+    per device when they are fewer than its pages.
   - With O(include_applecare), adds each device's AppleCare coverage
     (C(GET /v1/orgDevices/{serial}/appleCareCoverage)). That is one request per selected device, so it is
     opt-in; the requests run O(workers) at a time, and a C(429) answer is waited out as Apple asks
@@ -38,17 +40,17 @@ options:
     default: []
   product_family:
     description:
-      - Only devices of these product families (compared without regard to case), such as C(iPhone),
-        C(iPad), C(Mac), C(AppleTV), C(Watch) or C(Vision).
+      - Only devices of these product families, Apple's values of C(productFamily).
     type: list
     elements: str
+    choices: [iPhone, iPad, Mac, AppleTV, Watch, Vision]
     default: []
   status:
     description:
-      - Only devices with one of these statuses (compared without regard to case), C(ASSIGNED) or
-        C(UNASSIGNED).
+      - Only devices with one of these statuses, Apple's values of C(status).
     type: list
     elements: str
+    choices: [ASSIGNED, UNASSIGNED]
     default: []
   include_assigned_server:
     description:
@@ -141,10 +143,15 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
+# Apple's documented values (OrgDevice.Attributes: productFamily, status).
+PRODUCT_FAMILIES = ['iPhone', 'iPad', 'Mac', 'AppleTV', 'Watch', 'Vision']
+STATUSES = ['ASSIGNED', 'UNASSIGNED']
+
+
 def keep(device, families, statuses):
-    if families and str(device.get('product_family') or '').lower() not in families:
+    if families and device.get('product_family') not in families:
         return False
-    if statuses and str(device.get('status') or '').lower() not in statuses:
+    if statuses and device.get('status') not in statuses:
         return False
     return True
 
@@ -154,8 +161,8 @@ def main():
         'abm',
         argument_spec=dict(
             serial_numbers=dict(type='list', elements='str', default=[]),
-            product_family=dict(type='list', elements='str', default=[]),
-            status=dict(type='list', elements='str', default=[]),
+            product_family=dict(type='list', elements='str', default=[], choices=PRODUCT_FAMILIES),
+            status=dict(type='list', elements='str', default=[], choices=STATUSES),
             include_assigned_server=dict(type='bool', default=False),
             include_applecare=dict(type='bool', default=False),
             workers=dict(type='int', default=4),
@@ -172,8 +179,7 @@ def main():
             serials.append(serial)
     if not 1 <= params['workers'] <= MAX_WORKERS:
         module.fail_on('workers', 'must be between 1 and %d, got %d.' % (MAX_WORKERS, params['workers']))
-    families = set(f.lower() for f in params['product_family'])
-    statuses = set(s.lower() for s in params['status'])
+    families, statuses = set(params['product_family']), set(params['status'])
     client = module.client
     with module.errors():
         if serials:
@@ -188,9 +194,11 @@ def main():
         if params['include_assigned_server'] and devices:
             servers = list_servers(client)
             names = dict((s['id'], s.get('server_name')) for s in servers)
-            current = assignments_for(client, servers, [d.get('serial_number') or d['id'] for d in devices])
+            serial_of = dict((device['id'], device.get('serial_number') or device['id']) for device in devices)
+            current = assignments_for(client, servers, list(serial_of.values()),
+                                      statuses=dict((serial_of[d['id']], d.get('status')) for d in devices))
             for device in devices:
-                server_id = current.get(device.get('serial_number') or device['id'])
+                server_id = current.get(serial_of[device['id']])
                 device['assigned_server_id'] = server_id
                 device['assigned_server_name'] = names.get(server_id)
         if params['include_applecare'] and devices:

@@ -9,12 +9,14 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: abm_device_release
-short_description: Release devices from the organization in Apple Business Manager or Apple School Manager
+short_description: Release devices from the organization in Apple Business Manager
 version_added: 0.1.0
 description:
   - Releases organization devices (C(orgDeviceActivities) of type C(RELEASE_DEVICES)). A released device
     leaves the organization for good; it can come back only through a new purchase or Apple Configurator.
     Release cannot be undone, so the module does nothing without O(confirm=true).
+  - Apple Business Manager only (Apple Business API 2.4). Apple School Manager's API has no
+    C(RELEASE_DEVICES) activity, so O(api=school) fails before anything is read or sent.
   - Idempotent. The devices are read first; a serial number the organization no longer has (already
     released, or never there) is unchanged, and when every device is gone nothing is sent.
   - The devices are sent in as few activities as O(batch_size) allows. With O(wait) (the default), each
@@ -151,6 +153,9 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    if params['api'] == 'school':
+        module.fail_on('api', 'releasing devices is served by the Apple Business API only; Apple School Manager '
+                       'has no RELEASE_DEVICES activity. Nothing was read or sent.')
     if not params['confirm']:
         module.fail_on('confirm', 'releasing devices from the organization cannot be undone; set confirm: true '
                        'to release them. Nothing was read or sent.')

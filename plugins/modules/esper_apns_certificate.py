@@ -14,8 +14,9 @@ version_added: 0.1.0
 description:
   - "Without O(certificate): makes sure the tenant has an APNs certificate record with a CSR to sign
     in Apple's Push Certificates Portal, and returns the CSR (also written to O(csr_path)). A record
-    still waiting for its certificate is reused; otherwise a new CSR is requested
-    (C(POST /tenant/v0/apnscertificates/))."
+    still waiting for its certificate is reused; otherwise (every record already holds a certificate,
+    or there is none) a new CSR is requested (C(POST /tenant/v0/apnscertificates/)). With
+    O(certificate_id), that record's CSR is returned."
   - "With O(certificate): uploads the signed certificate with O(apple_id) (multipart
     C(PUT /tenant/v0/apnscertificates/{id}/)). The record is O(certificate_id), else the record
     already holding this certificate, else the one with the same APNs topic (a renewal), else the one
@@ -147,6 +148,8 @@ def pick(records, params, cert):
     pending = [r for r in records if waiting(r)]
     if pending and params['state'] == 'present':
         return pending[-1]
+    if cert is None and params['state'] == 'present':
+        return None  # asking for a CSR: a record that already holds a certificate is not it
     if len(records) == 1:
         return records[0]
     if len(records) > 1:

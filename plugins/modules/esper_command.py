@@ -18,9 +18,11 @@ description:
     C(SET_BRIGHTNESS_SCALE) needs C(brightness_value) between 1 and 100, C(SET_SCREEN_OFF_TIMEOUT) needs
     C(screen_off_timeout) of -1 or between 5000 and 1800000, C(SET_APP_PERMISSION) needs C(package_name),
     C(grant_state) and C(permission)).
-  - With O(wait=true), polls the request's per-device statuses until every device is in a final state
-    (C(Command Success), C(Command Failure), C(Command TimeOut), C(Command Cancelled)) or O(wait_timeout)
-    passes, and returns the statistics and every device's state.
+  - With O(wait=true), polls the request's per-device statuses until every device that got one is in a
+    final state (C(Command Success), C(Command Failure), C(Command TimeOut), C(Command Cancelled)) or
+    O(wait_timeout) passes, and returns the statistics and every device's state, with its serial number
+    and name (group members too). The devices waited for are those the API listed in the created
+    request's statuses, so devices the command does not run on (see O(device_type)) do not hold up the wait.
   - With O(state=cancelled), cancels the statuses of request O(request_id) that are not final yet.
   - A command request is created by a POST, which is never resent; when its outcome is unknown (the
     connection dropped after sending) the task fails saying so, and nothing is sent again.
@@ -45,6 +47,8 @@ options:
   groups:
     description:
       - Ids (UUIDs) of the Esper groups to send the command to. At most 500.
+      - Each group's devices are listed (one filtered device listing per group) before anything is sent;
+        a group no device is in (an unknown id, or an empty group) fails the task, naming this option.
     type: list
     elements: str
   command:
@@ -65,12 +69,17 @@ options:
       - Arguments of the command, as the Esper API names them (C(package_name), C(brightness_value),
         C(wifi_state), C(rotate_state), C(screen_off_timeout), C(new_lockscreen_password)...).
       - Passwords (C(new_lockscreen_password), C(wifi_password)) are masked in the result.
+      - C(app_id) of V(VPP_APP_INSTALL) and V(APPLE_APP_UNINSTALL) may be given as a number; it is sent as text.
+      - V(SET_DEVICE_LANGUAGE) takes C(locale) (xx_YY, for example V(en_US)); the reference names no argument,
+        so this name is an assumption.
+      - V(SET_STATIC_IP) sends C(dhcp_enabled); the reference spells it C(dhcp_dnabled), which looks like a typo.
     type: dict
     default: {}
   device_type:
     description:
-      - Which of the targeted devices run the command; V(all) queues it for offline devices until they
-        come back online.
+      - Which of the targeted devices run the command. V(active) runs it on the devices online now,
+        V(inactive) on the offline ones, V(all) on every device, queued for offline devices until they come
+        back online. Devices it does not run on get no status; they are listed in RV(skipped_devices).
     type: str
     choices: [active, inactive, all]
     default: active
@@ -93,6 +102,10 @@ options:
   wait:
     description:
       - Wait until every device of the request is in a final state.
+      - Only with O(schedule=IMMEDIATE); refused otherwise, since the statuses of a V(WINDOW) request stay
+        C(Command Scheduled) until its window opens and a V(RECURRING) one runs again in every window.
+      - With V(device_type=all), a device that stays offline keeps its command queued, and the wait ends on
+        O(wait_timeout).
     type: bool
     default: false
   wait_timeout:
@@ -182,7 +195,8 @@ state_counts:
   type: dict
   sample: {Command Success: 2, Command Failure: 1}
 statuses:
-  description: Every device's status, with its serial number and name when known.
+  description: Every device's status, with its serial number and name (from the device listings made
+    before sending, for the devices given and the members of the groups given).
   returned: when wait is true, and with state=cancelled
   type: list
   elements: dict
@@ -196,6 +210,14 @@ statuses:
 failed_devices:
   description: Serial numbers (or ids) of the devices that ended in C(Command Failure) or C(Command TimeOut).
   returned: when wait is true
+  type: list
+  elements: str
+  sample: [R52X0A1B2C3]
+skipped_devices:
+  description: Serial numbers (or ids) of the devices targeted (directly or through a group) that the API
+    gave no status, so the command does not run on them, for example offline devices with
+    O(device_type=active).
+  returned: when a request was created and the API listed its statuses
   type: list
   elements: str
   sample: [R52X0A1B2C3]
@@ -272,8 +294,14 @@ def main():
         module.fail_on('devices', 'at most 1000 devices per command request, got %d.' % len(devices))
     if len(groups) > 500:
         module.fail_on('groups', 'at most 500 groups per command request, got %d.' % len(groups))
-    if params['wait_timeout'] < 0 or params['poll_interval'] <= 0:
-        module.fail_on('wait_timeout', 'wait_timeout must be >= 0 and poll_interval > 0.')
+    if params['wait_timeout'] < 0:
+        module.fail_on('wait_timeout', 'must be 0 or more seconds, got %d.' % params['wait_timeout'])
+    if params['poll_interval'] <= 0:
+        module.fail_on('poll_interval', 'must be more than 0 seconds, got %s.' % params['poll_interval'])
+    if params['wait'] and params['schedule'] != 'IMMEDIATE':
+        module.fail_on('wait', 'only with schedule IMMEDIATE, not %s: the statuses of a WINDOW or RECURRING '
+                               'request stay Command Scheduled until its window opens, and a RECURRING one runs '
+                               'again in every window, so there is no final state to wait for.' % params['schedule'])
     try:
         args = ec.check_command_args(params['command'], params['command_args'])
         schedule_args = ec.check_schedule(params['schedule'], params['schedule_args'])
@@ -281,9 +309,8 @@ def main():
     except ConfigError as exc:
         module.fail_json(msg=exc.msg)
 
-    with module.errors():
-        targets = ec.resolve_devices(client, devices)
-    by_id = dict((d['id'], d) for d in targets)
+    with module.errors():  # unknown devices or groups fail here, before anything is sent
+        targets, by_id = ec.resolve_targets(client, devices, groups)
     body = ec.command_body(params['command'], args, [d['id'] for d in targets], groups,
                            params['device_type'], params['schedule'], schedule_args)
     shown = dict(body, command_args=ec.mask_args(body['command_args']))
@@ -293,19 +320,22 @@ def main():
     with module.errors():
         created = ec.create_command(client, body)
     request_id = created.get('id')
+    reported = ec.reported_devices(created)
     result = dict(changed=True, request_id=request_id,
                   request=dict(created, command_args=ec.mask_args(created.get('command_args') or args)))
     if not params['wait']:
+        if reported is not None:
+            result['skipped_devices'] = skipped(by_id, reported)
         module.exit_json(**result)
 
     with module.errors(**result):
-        expected = {request_id: len(targets)} if not groups else None
         statuses, timed_out = ec.wait_for_requests(client, [request_id], params['wait_timeout'],
-                                                   params['poll_interval'], expected=expected)
+                                                   params['poll_interval'], expected={request_id: reported})
         stats = ec.get_stats(client, request_id)
     statuses = [ec.status_view(s, by_id) for s in statuses.get(request_id, [])]
     failed = [s['serial'] or s['device'] for s in statuses if s['state'] in ec.FAILED_STATES]
-    result.update(stats=stats, state_counts=ec.summarize(statuses), statuses=statuses, failed_devices=failed)
+    result.update(stats=stats, state_counts=ec.summarize(statuses), statuses=statuses, failed_devices=failed,
+                  skipped_devices=skipped(by_id, set(s['device'] for s in statuses)))
     if timed_out:
         waiting = [s['serial'] or s['device'] for s in statuses if not ec.is_final(s['state'])]
         module.fail_json(msg='wait_timeout: after %ss, %d device(s) of command request %s are not in a final '
@@ -317,6 +347,12 @@ def main():
                              % (params['command'], len(failed), len(statuses), ', '.join(str(f) for f in failed)),
                          **result)
     module.exit_json(**result)
+
+
+def skipped(by_id, with_status):
+    """Serials (or ids) of the targeted devices the API gave no status: the command does not run
+    on them (for example offline devices with device_type active)."""
+    return sorted(str(d.get('serial') or d_id) for d_id, d in by_id.items() if d_id not in with_status)
 
 
 if __name__ == '__main__':

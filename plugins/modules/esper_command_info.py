@@ -28,7 +28,10 @@ options:
     description: Id of one command request.
     type: str
   devices:
-    description: Only requests (or statuses) of these device ids.
+    description:
+      - Only requests (or statuses) of these devices, by id, serial number or device name (serial numbers and
+        names are resolved from one device listing; ids are used as given).
+      - Not used with O(request_id).
     type: list
     elements: str
   groups:
@@ -47,7 +50,7 @@ options:
     type: bool
     default: false
   status_state:
-    description: Only statuses in this state.
+    description: Only statuses in this state. Used with O(request_id) or O(statuses_only=true).
     type: str
     choices: [Command Queued, Command Initiated, Command Acknowledged, Command In Progress, Command TimeOut,
               Command Success, Command Failure, Command Scheduled, Command Cancelled]
@@ -123,12 +126,15 @@ def main():
             statuses_only=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('request_id', 'groups'), ('request_id', 'command'), ('request_id', 'schedule'),
-                            ('request_id', 'statuses_only')],
+                            ('request_id', 'statuses_only'), ('request_id', 'devices')],
         supports_check_mode=True,
     )
     params = module.params
+    if params['status_state'] and not (params['request_id'] or params['statuses_only']):
+        module.fail_on('status_state', 'filters statuses: use it with request_id or statuses_only=true.')
     client = module.client
     with module.errors():
+        devices = ec.device_ids(client, params['devices'])
         if params['request_id']:
             request = unwrap(client.get('%s%s/' % (ec.COMMANDS_PATH, params['request_id']))) or {}
             request['stats'] = ec.get_stats(client, params['request_id'])
@@ -138,15 +144,16 @@ def main():
         if params['exclude_internal_commands']:
             query['exclude_internal_commands'] = 'true'
         if params['statuses_only']:
-            if params['devices']:
-                query['device'] = ','.join(params['devices'])
+            if devices:
+                query['device'] = ','.join(devices)
             if params['status_state']:
                 query['state'] = params['status_state']
             statuses = list(client.paginate(ec.STATUS_PATH, params=query))
             module.exit_json(changed=False, statuses=statuses, count=len(statuses))
-        for key in ('devices', 'groups'):
-            if params[key]:
-                query[key] = ','.join(params[key])
+        if devices:
+            query['devices'] = ','.join(devices)
+        if params['groups']:
+            query['groups'] = ','.join(params['groups'])
         for key in ('command', 'schedule'):
             if params[key]:
                 query[key] = params[key]

@@ -24,7 +24,9 @@ options:
     description: Id of one converge action.
     type: str
   devices:
-    description: Only converge actions of these device ids.
+    description:
+      - Only converge actions of these devices, by id, serial number or device name (serial numbers and
+        names are resolved from one device listing; ids are used as given).
     type: list
     elements: str
 '''
@@ -66,7 +68,8 @@ def main():
             converge['commands'] = list(ec.v2_paginate(client, path + '/commands'))
             converges = [converge]
         else:
-            query = {'device_ids': ','.join(params['devices'])} if params['devices'] else None
+            ids = ec.device_ids(client, params['devices'])
+            query = {'device_ids': ','.join(ids)} if ids else None
             converges = list(ec.v2_paginate(client, 'v2/converge', params=query))
     module.exit_json(changed=False, converges=converges, count=len(converges))
 

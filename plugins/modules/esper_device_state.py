@@ -32,7 +32,8 @@ options:
     elements: str
   groups:
     description:
-      - Ids (UUIDs) of Esper groups whose devices are targeted (one device listing per group).
+      - Ids (UUIDs) of Esper groups whose devices are targeted (one filtered device listing per group, at
+        most O(workers) in flight). A group no device is in (an unknown id, or an empty group) fails the task.
     type: list
     elements: str
   wifi_state:
@@ -51,7 +52,11 @@ options:
     type: str
     choices: [AUTO, PORTRAIT_ONLY, LANDSCAPE_ONLY]
   brightness_scale:
-    description: Screen brightness, 1 to 100; sent as C(SET_BRIGHTNESS_SCALE).
+    description:
+      - Screen brightness, 1 to 100; sent as C(SET_BRIGHTNESS_SCALE).
+      - Compared with the C(brightness_scale) that C(devicestate) reports, assumed to be on the same 1 to 100
+        scale (the reference does not give its range). Were a device to report another scale (0 to 255, say),
+        every run would send the command again.
     type: int
   screen_off_timeout:
     description: Screen off timeout in milliseconds, -1 (never) or 5000 to 1800000; sent as C(SET_SCREEN_OFF_TIMEOUT).
@@ -61,7 +66,11 @@ options:
     type: bool
   device_type:
     description:
-      - Which devices run the commands; V(all) queues them for offline devices until they come back.
+      - Which devices run the commands. V(active) runs them on the devices online now, V(inactive) on the
+        offline ones, V(all) on every device, queued for offline devices until they come back (a wait then
+        ends on O(wait_timeout) while a device stays offline).
+      - A device a command does not run on gets no status; its setting is reported unchanged (result
+        null) and the device is listed in RV(skipped_devices). A later run sends it the command again.
     type: str
     choices: [active, inactive, all]
     default: active
@@ -108,7 +117,8 @@ EXAMPLES = r'''
 RETURN = r'''
 devices:
   description: Every targeted device, its state before and after (the desired settings only), the
-    settings that differed, and the final command state of each setting sent to it.
+    settings that differed, and the final command state of each setting sent to it (null when the
+    API gave the device no status for it).
   returned: always
   type: list
   elements: dict
@@ -134,6 +144,13 @@ requests:
       state_counts: {Command Success: 1}
 failed_devices:
   description: Serial numbers (or ids) of the devices where a command ended in failure or timed out.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+skipped_devices:
+  description: Serial numbers (or ids) of the devices a command was sent for but the API gave no status,
+    so the command does not run on them (for example offline devices with O(device_type=active)).
   returned: always
   type: list
   elements: str
@@ -215,6 +232,10 @@ def main():
         module.fail_on('wifi_state', 'give at least one setting (%s).' % ', '.join(ORDER))
     if not 1 <= params['workers'] <= 32:
         module.fail_on('workers', 'must be between 1 and 32, got %d.' % params['workers'])
+    if params['wait_timeout'] < 0:
+        module.fail_on('wait_timeout', 'must be 0 or more seconds, got %d.' % params['wait_timeout'])
+    if params['poll_interval'] <= 0:
+        module.fail_on('poll_interval', 'must be more than 0 seconds, got %s.' % params['poll_interval'])
     try:
         for key, value in desired.items():  # same checks as esper_command, before anything is read
             command, arg, _norm, send = SETTINGS[key]
@@ -226,13 +247,9 @@ def main():
 
     client = module.client
     workers = params['workers']
-    with module.errors():
-        targets = ec.resolve_devices(client, params['devices'] or [], workers=workers)
-        known = set(d['id'] for d in targets)
-        for device in ec.group_devices(client, groups, workers=workers):
-            if device['id'] not in known:
-                known.add(device['id'])
-                targets.append(device)
+    with module.errors():  # unknown devices or groups fail here, before anything is sent
+        _given, by_id = ec.resolve_targets(client, params['devices'] or [], groups, workers=workers)
+        targets = list(by_id.values())
         states = ec.read_device_states(client, [d['id'] for d in targets], workers=workers)
 
     views, plan = [], dict((key, []) for key in desired)
@@ -255,31 +272,47 @@ def main():
 
     diff = dict(before=dict((label(v), v['before']) for v in views if v['changed']),
                 after=dict((label(v), v['after']) for v in views if v['changed']))
-    result = dict(changed=bool(requests), devices=views, requests=requests, failed_devices=[], diff=diff)
+    result = dict(changed=bool(requests), devices=views, requests=requests, failed_devices=[], skipped_devices=[],
+                  diff=diff)
     if module.check_mode or not requests:
         module.exit_json(**result)
 
-    sent = []
+    by_id = dict((v['id'], v) for v in views)
+
+    def skip(request, with_status):
+        """The devices the API gave no status do not run the command: their setting is unchanged."""
+        for device_id in request['devices']:
+            if device_id not in with_status and device_id in by_id:
+                view = by_id[device_id]
+                view['results'][request['setting']] = None
+                view['after'][request['setting']] = view['before'][request['setting']]
+                result['skipped_devices'] = sorted(set(result['skipped_devices'] + [label(view)]))
+
+    sent, expected = [], {}
     with module.errors(**result):
         for request in requests:
             body = ec.command_body(request['command'], request['command_args'], request['devices'], [],
                                    params['device_type'], 'IMMEDIATE', {})
-            request['request_id'] = ec.create_command(client, body).get('id')
+            created = ec.create_command(client, body)
+            request['request_id'] = created.get('id')
             sent.append(request['request_id'])
+            expected[request['request_id']] = ec.reported_devices(created)
     if not params['wait']:
+        for request in requests:
+            if expected[request['request_id']] is not None:
+                skip(request, expected[request['request_id']])
         module.exit_json(**result)
 
-    by_id = dict((v['id'], v) for v in views)
     with module.errors(**result):
-        expected = dict((r['request_id'], len(r['devices'])) for r in requests)
         statuses, timed_out = ec.wait_for_requests(client, sent, params['wait_timeout'], params['poll_interval'],
                                                    expected=expected, workers=workers)
     failed, waiting = [], []
     for request in requests:
         found = statuses.get(request['request_id'], [])
         request['state_counts'] = ec.summarize(found)
+        skip(request, set(ec.status_device(s) for s in found))
         for status in found:
-            view = by_id.get(status.get('device'))
+            view = by_id.get(ec.status_device(status))
             if view is None:
                 continue
             view['results'][request['setting']] = status.get('state')

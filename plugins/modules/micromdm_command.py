@@ -15,8 +15,14 @@ description:
   - Queues one MDM command for one or more devices.
   - With O(flavor=micromdm) (MicroMDM 1.x) it sends C(POST /v1/commands) with the JSON body
     C({udid, request_type, ...}), one request per device; MicroMDM pushes to the device itself.
+    MicroMDM queues a command for any UDID, even one no device has, so the module first checks every
+    one of O(udids) against the device list (one C(POST /v1/devices) request, in check mode too) and
+    sends nothing if one is unknown.
+  - Queued commands can be read with M(mdmkit.mdm.micromdm_command_queue_info) and dropped with
+    M(mdmkit.mdm.micromdm_command_queue_clear).
   - With O(flavor=nanomdm) it sends one C(PUT /v1/enqueue/{id,id,...}) whose body is the command
     plist (C(CommandUUID) generated here), followed by a push unless O(push=false) (C(?nopush=1)).
+    Each ID is percent-encoded in the path; an ID with a comma (NanoMDM's separator) is refused.
     An answer of HTTP 207 (some targets failed) or 500 with per-target errors is reported per device.
   - The arguments each request type needs are checked before anything is sent; an argument that
     does not apply to O(request_type) fails naming it.
@@ -33,7 +39,8 @@ extends_documentation_fragment:
 options:
   udids:
     description:
-      - UDIDs (NanoMDM enrollment IDs) of the devices to send the command to. Duplicates are sent once.
+      - UDIDs (NanoMDM enrollment IDs) of the devices to send the command to. Duplicates (any case) are
+        sent once.
     type: list
     elements: str
     required: true
@@ -52,6 +59,7 @@ options:
     description:
       - InstallProfile only. The C(.mobileconfig) content (XML or binary property list, or signed).
       - Mutually exclusive with O(profile_path); one of them is required for InstallProfile.
+      - Not logged, since profiles often carry passwords; results give its size only.
     type: str
   profile_path:
     description: InstallProfile only. Path to the C(.mobileconfig) file.
@@ -167,12 +175,19 @@ results:
       description: Why the server did not queue it; null when queued.
       type: str
       returned: always
+    push_result:
+      description:
+        - NanoMDM only. The APNs push UUID of the push sent after queueing; null with O(push=false)
+          or when the push failed.
+      type: str
+      returned: when flavor is nanomdm
     push_error:
       description: NanoMDM only. The push failed (the command is queued all the same).
       type: str
       returned: when flavor is nanomdm
   sample:
-    - {id: 00008030-001A2B3C4D5E802E, status: queued, command_uuid: 7c1d6f1e-58c4-4b67-9d2c-1f8f3a2b9e10, error: null}
+    - {id: 00008030-001A2B3C4D5E802E, status: queued, command_uuid: 7c1d6f1e-58c4-4b67-9d2c-1f8f3a2b9e10, error: null,
+       push_result: 6E14E52F-7F07-42C7-8367-4D81441DC85F, push_error: null}
 failed_ids:
   description: The devices that did not get the command.
   returned: always
@@ -185,8 +200,11 @@ import plistlib
 
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import enrollment_ids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import (
     ARGUMENTS, REQUEST_TYPES, check_arguments, send_micromdm, send_nanomdm, shown_command)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
@@ -218,7 +236,7 @@ def main():
             udids=dict(type='list', elements='str', required=True, aliases=['udid']),
             request_type=dict(type='str', required=True, choices=sorted(REQUEST_TYPES)),
             queries=dict(type='list', elements='str'),
-            profile=dict(type='str'),
+            profile=dict(type='str', no_log=True),
             profile_path=dict(type='path'),
             identifier=dict(type='str'),
             identifiers=dict(type='list', elements='str'),
@@ -242,15 +260,10 @@ def main():
     if flavor == 'management_v1':
         module.fail_on('flavor', 'the MicroMDM /management/v1 API has no command endpoint; micromdm_command '
                        'needs flavor micromdm (MicroMDM 1.x) or nanomdm. Nothing was sent.')
-    udids = []
-    for udid in params['udids']:
-        udid = (udid or '').strip()
-        if not udid or ',' in udid or '/' in udid:
-            module.fail_on('udids', '%r is not a UDID or enrollment ID; nothing was sent.' % udid)
-        if udid.lower() not in [u.lower() for u in udids]:
-            udids.append(udid)
-    if not udids:
-        module.fail_on('udids', 'must name at least one device.')
+    try:
+        udids = enrollment_ids(params['udids'])
+    except ConfigError as exc:
+        module.fail_json(msg=exc.msg)
     if not params['push'] and flavor != 'nanomdm':
         module.fail_on('push', 'false is for NanoMDM only: MicroMDM 1.x pushes after queueing by itself.')
     args = dict((name, params[name]) for name in ARGUMENTS if name != 'profile')
@@ -264,9 +277,12 @@ def main():
         given = check_arguments(request_type, args, confirm=params['confirm'])
         shown = shown_command(request_type, given)
         result = dict(changed=True, sent=False, command=shown, command_uuid=None, results=[], failed_ids=[])
+        client = module.client
+        if flavor == 'micromdm':
+            # MicroMDM queues for any UDID: a typo would reach no device, silently
+            udids = [d['udid'] for d in known_devices(client, udids)]
         if module.check_mode:
             module.exit_json(**result)
-        client = module.client
         if flavor == 'micromdm':
             results = send_micromdm(client, request_type, udids, given)
         else:

@@ -17,6 +17,9 @@ description:
   - The device is read first and nothing is sent when it already has that workflow.
   - The device is found by UUID (one request), or by UDID or serial number in the device list; the
     workflow by name or UUID from one workflow listing. An unknown one fails before anything is sent.
+  - Needs O(flavor=management_v1). MicroMDM 1.x assigns nothing per device (its blueprints apply to
+    every enrolling device, see M(mdmkit.mdm.micromdm_blueprint)) and NanoMDM has no workflows; with
+    another flavor the module fails before reading anything, in check mode too.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -80,6 +83,7 @@ device:
       sample: lab-macs
 '''
 
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
     find_device, find_workflow, list_workflows, same_id, unwrap)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
@@ -99,6 +103,10 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    with module.errors():
+        check_flavor(params['flavor'], ('management_v1',), 'micromdm_device (workflow assignment)',
+                     hint='MicroMDM 1.x applies blueprints to every enrolling device instead '
+                          '(mdmkit.mdm.micromdm_blueprint); to block a device use mdmkit.mdm.micromdm_device_block.')
     client = module.client
     with module.errors():
         workflows = list_workflows(client)

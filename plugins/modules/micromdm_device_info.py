@@ -17,6 +17,12 @@ description:
     a UDID or serial number is looked up in the device list.
   - Each device gets C(workflow_name), the name of its assigned workflow (from one workflow listing),
     unless O(include_workflow_names=false).
+  - With O(flavor=micromdm) (MicroMDM 1.x) the devices are listed with C(POST /v1/devices) (O(device) is
+    looked up in that list, as 1.x reads no single device); each has MicroMDM's fields
+    (C(serial_number), C(udid), C(enrollment_status), C(last_seen)...) plus C(uuid) (the UDID, as 1.x has no
+    separate record ID) and C(enrolled). 1.x has no workflows, so C(workflow_name) is null and no
+    workflow listing is read.
+  - O(flavor=nanomdm) has no device list; the module fails saying so.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -95,6 +101,7 @@ count:
   sample: 1
 '''
 
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
     find_device, list_devices, list_workflows)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
@@ -110,6 +117,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    with module.errors():
+        check_flavor(params['flavor'], ('management_v1', 'micromdm'), 'micromdm_device_info (a device list)')
     client = module.client
     with module.errors():
         if params['device'] is not None:
@@ -120,7 +129,10 @@ def main():
             devices = [found]
         else:
             devices = list_devices(client)
-        if params['include_workflow_names']:
+        if params['include_workflow_names'] and client.flavor == 'micromdm':
+            for device in devices:
+                device['workflow_name'] = None
+        elif params['include_workflow_names']:
             names = dict((str(w.get('uuid')).lower(), w.get('name')) for w in list_workflows(client))
             for device in devices:
                 device['workflow_name'] = names.get(str(device.get('workflow_uuid') or '').lower())

@@ -18,6 +18,12 @@ description:
     C(POST /management/v1/profiles) (C({"payload_identifier", "payload_data"})); posting a
     payload identifier that exists replaces that profile's content and keeps its UUID, so the
     workflows that list it stay valid.
+  - With O(flavor=micromdm) (MicroMDM 1.x) the profile is applied with C(PUT /v1/profiles) (a C(profile)
+    object with C(Identifier) and the base64 C(Mobileconfig)), read with C(POST /v1/profiles) and deleted
+    with C(DELETE /v1/profiles) (its identifier in the list C(ids)). Profiles have no UUID there, so O(uuid) does not apply.
+    MicroMDM 1.x reads only XML that starts with C(<?xml) (or signed profiles), so a binary or
+    header-less profile is sent as the same content written as XML.
+  - O(flavor=nanomdm) has no profile store; the module fails saying so.
   - Idempotent on the profile's content; the stored profile and the given one are compared as parsed
     property lists, so a file that differs only in whitespace, key order or XML versus binary format
     is not sent again.
@@ -54,6 +60,9 @@ options:
     description:
       - MicroMDM UUID of the profile, to delete it with O(state=absent) when its payload identifier is
         not known.
+      - Given with O(payload_identifier), both must name the same profile, else the task fails and
+        nothing is deleted.
+      - Not with O(flavor=micromdm), whose profiles have no UUID.
     type: str
   state:
     description:
@@ -91,7 +100,7 @@ profile:
   type: dict
   contains:
     uuid:
-      description: MicroMDM UUID of the stored profile.
+      description: MicroMDM UUID of the stored profile; null with O(flavor=micromdm) (no UUIDs there).
       type: str
       returned: success
       sample: 41647409-ec23-4177-8d5b-307363cd55fd
@@ -134,9 +143,10 @@ profile:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
-    check_identifier, digest, encode, jsonable, list_profiles, parse_profile, profile_record, read_profile,
-    same_id, summary)
+    check_identifier, delete_profile, digest, jsonable, list_profiles, parse_profile, profile_record, read_profile,
+    same_id, save_profile, summary)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Resource
 
@@ -160,8 +170,13 @@ def main():
     )
     params = module.params
     state = params['state']
+    with module.errors():
+        check_flavor(params['flavor'], ('management_v1', 'micromdm'), 'micromdm_profile (a profile store)')
+    if params['flavor'] == 'micromdm' and params['uuid'] is not None:
+        module.fail_on('uuid', 'MicroMDM 1.x (flavor micromdm) files profiles by payload identifier only; '
+                       'they have no UUID. Use payload_identifier.')
     desired = None
-    raw = None
+    raw = parsed = None
     if state == 'present':
         option = 'path' if params['path'] is not None else 'content'
         try:
@@ -179,34 +194,40 @@ def main():
     client = module.client
 
     def create(desired):
-        body = client.post('profiles', json_body={'payload_identifier': desired['payload_identifier'],
-                                                  'payload_data': encode(raw)})
+        body = save_profile(client, desired['payload_identifier'], raw, parsed)
         view = profile_record(body) if body else {}
-        if not view.get('uuid'):  # an answer without the stored profile: read it back
-            view = find_current(list_profiles(client), desired['payload_identifier'], None) or {}
+        if not view.get('payload_identifier'):  # an answer without the stored profile: read it back
+            view = find_current(module, list_profiles(client), desired['payload_identifier'], None) or {}
         return view or None
 
     def update(changes, current):
         return create(dict(current, **changes))
 
     def delete(current):
-        client.delete('profiles/%s' % current['uuid'])
+        delete_profile(client, current)
 
     with module.errors():
-        current = find_current(list_profiles(client), params['payload_identifier'] or
+        current = find_current(module, list_profiles(client), params['payload_identifier'] or
                                (desired or {}).get('payload_identifier'), params['uuid'])
         result = PROFILE.ensure(module, current, desired or {}, create=create, update=update,
                                 delete=delete, state=state)
     module.exit_json(**result)
 
 
-def find_current(profiles, payload_identifier, uuid):
-    for profile in profiles:
-        if uuid and same_id(profile.get('uuid'), uuid):
-            return profile_record(profile)
-        if payload_identifier and profile.get('payload_identifier') == payload_identifier:
-            return profile_record(profile)
-    return None
+def find_current(module, profiles, payload_identifier, uuid):
+    """The stored profile named by ``uuid`` and/or ``payload_identifier``; when both are given they
+    must name the same profile (else the task fails: deleting either one could be the wrong one)."""
+    by_uuid = [p for p in profiles if uuid and same_id(p.get('uuid'), uuid)]
+    by_identifier = [p for p in profiles if payload_identifier and p.get('payload_identifier') == payload_identifier]
+    if uuid and payload_identifier and (by_uuid or by_identifier):
+        if not by_uuid or not by_identifier or by_uuid[0] is not by_identifier[0]:
+            module.fail_on('uuid', '%r and payload_identifier %r name different profiles (%s and %s); '
+                           'nothing was changed. Give the one that names the profile to delete.'
+                           % (uuid, payload_identifier,
+                              by_uuid[0].get('payload_identifier') if by_uuid else 'no profile',
+                              by_identifier[0].get('uuid') if by_identifier else 'no profile'))
+    found = by_uuid or by_identifier
+    return profile_record(found[0]) if found else None
 
 
 if __name__ == '__main__':

@@ -17,6 +17,9 @@ description:
   - With O(uuid), shows that one profile (C(GET /management/v1/profiles/{uuid})); with
     O(payload_identifier), the profile filed under that identifier.
   - Values of payload keys that look secret (C(Password), C(SharedSecret)...) are masked.
+  - With O(flavor=micromdm) (MicroMDM 1.x) the profiles are read with C(POST /v1/profiles); they have
+    no UUID there (RV(profiles[].uuid) is null) and O(uuid) does not apply.
+  - O(flavor=nanomdm) has no profile store; the module fails saying so.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -55,7 +58,7 @@ profiles:
   elements: dict
   contains:
     uuid:
-      description: MicroMDM UUID of the profile.
+      description: MicroMDM UUID of the profile; null with O(flavor=micromdm).
       type: str
       returned: always
       sample: 41647409-ec23-4177-8d5b-307363cd55fd
@@ -110,6 +113,7 @@ count:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import NotFoundError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import list_profiles, profile_record
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
@@ -126,6 +130,10 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    with module.errors():
+        check_flavor(params['flavor'], ('management_v1', 'micromdm'), 'micromdm_profile_info (a profile store)')
+    if params['flavor'] == 'micromdm' and params['uuid']:
+        module.fail_on('uuid', 'MicroMDM 1.x (flavor micromdm) profiles have no UUID; use payload_identifier.')
     client = module.client
     with module.errors():
         if params['uuid']:

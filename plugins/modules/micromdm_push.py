@@ -9,29 +9,43 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: micromdm_push
-short_description: Send an APNs push notification to a MicroMDM device
+short_description: Send an APNs push notification to MicroMDM or NanoMDM devices
 version_added: 0.1.0
 description:
-  - Asks MicroMDM to send a push notification to one device (C(POST /management/v1/devices/{udid}/push)),
-    so that the device checks in and fetches its queued commands.
-  - The push endpoint takes the device B(UDID), not the UUID of MicroMDM's device record; both look alike
-    and a push to a UUID reaches no device. The module therefore reads the device list first
-    (one request) and sends nothing unless O(udid) is the UDID of a known device. Given a device's UUID
-    instead, it fails saying so and giving that device's UDID.
-  - Always reports a change; in check mode the device is still checked but nothing is sent.
-  - A push is never sent twice. A request that may have reached MicroMDM without an answer fails the task
-    with an unknown outcome.
+  - Asks the server to send a push notification to devices, so that they check in and fetch their
+    queued commands.
+  - O(flavor=management_v1) sends C(POST /management/v1/devices/{udid}/push) and O(flavor=micromdm)
+    (MicroMDM 1.x) C(POST /v1/push/{udid}), one request per device. O(flavor=nanomdm) sends one
+    C(GET /v1/push/{id,id,...}) for all of them; NanoMDM answers 207 when some failed, and each
+    device's outcome is reported.
+  - The push endpoints take the device B(UDID), not the UUID of MicroMDM's device record; both look alike
+    and a push to a UUID reaches no device. With a flavor that has a device list (management_v1,
+    micromdm) the module therefore reads it first (one request) and sends nothing unless every one of
+    O(udids) is the UDID of a known device. Given a device's UUID instead, it fails saying so and
+    giving that device's UDID. NanoMDM has no device list; its answer says which IDs it knows.
+  - Always reports a change; in check mode the devices are still checked but nothing is sent, and
+    RV(ids) says what would be pushed.
+  - A push is never sent twice. A request that may have reached the server without an answer fails the
+    task with an unknown outcome.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
   - mdmkit.mdm.attributes.action
 options:
-  udid:
+  udids:
     description:
-      - UDID of the device (C(udid) in M(mdmkit.mdm.micromdm_device_info)). Compared without regard to case.
-    type: str
+      - UDIDs of the devices (C(udid) in M(mdmkit.mdm.micromdm_device_info)), or NanoMDM enrollment IDs.
+        Compared without regard to case; duplicates are pushed once.
+    type: list
+    elements: str
     required: true
+    aliases: [udid]
+  allow_partial:
+    description:
+      - When the push reached some devices and not others, succeed (reporting each device) instead of failing.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -41,18 +55,36 @@ EXAMPLES = r'''
 
 - name: Push to every device of a workflow (hosts of the mdmkit.mdm.micromdm inventory)
   mdmkit.mdm.micromdm_push:
-    udid: "{{ hostvars[item].micromdm_udid }}"
-  loop: "{{ groups['micromdm_workflow_lab_macs'] }}"
+    udids: "{{ groups['micromdm_workflow_lab_macs'] | map('extract', hostvars, 'micromdm_udid') }}"
+
+- name: Push to NanoMDM enrollments, whatever some of them answer
+  mdmkit.mdm.micromdm_push:
+    flavor: nanomdm
+    udids: "{{ lab_enrollment_ids }}"
+    allow_partial: true
 '''
 
 RETURN = r'''
-device:
-  description: The device pushed to (or that would be, in check mode).
+ids:
+  description: The UDIDs / enrollment IDs pushed to (or that would be, in check mode), as given, duplicates dropped.
   returned: always
+  type: list
+  elements: str
+  sample: [00008030-001A2B3C4D5E802E]
+devices:
+  description:
+    - The device record of each of RV(ids) (C(uuid), C(udid), C(serial_number)); empty with O(flavor=nanomdm).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{uuid: 5b1ea7c6-4a0e-4f0b-9f1a-3c3a8e3d2b11, udid: 00008030-001A2B3C4D5E802E, serial_number: C02XK1JQJG5H}]
+device:
+  description: The one device pushed to, when O(udids) names one device and the flavor has a device list.
+  returned: when one device is given and flavor is management_v1 or micromdm
   type: dict
   contains:
     uuid:
-      description: MicroMDM UUID of the device record.
+      description: MicroMDM UUID of the device record (the UDID with O(flavor=micromdm)).
       type: str
       returned: always
       sample: 5b1ea7c6-4a0e-4f0b-9f1a-3c3a8e3d2b11
@@ -66,54 +98,108 @@ device:
       type: str
       returned: always
       sample: C02XK1JQJG5H
-push:
-  description:
-    - MicroMDM's answer to the push request, as sent (for example C(status) and C(push_id)); null in check mode.
+results:
+  description: One entry per device, in the order of RV(ids); empty in check mode.
   returned: always
-  type: dict
-  sample: {udid: 00008030-001A2B3C4D5E802E, status: sent, push_id: 2f0c5b7e-4d0e-4f52-9b0c-6a8c2f1e7d3a}
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The UDID or enrollment ID.
+      type: str
+      returned: always
+    status:
+      description: C(pushed) or C(failed).
+      type: str
+      returned: always
+    push_result:
+      description:
+        - The server's ID of the push (C(push_id), MicroMDM 1.x C(push_notification_id), NanoMDM C(push_result),
+          the APNs push UUID); null when it failed or the server gave none.
+      type: str
+      returned: always
+    error:
+      description: Why the push failed; null when it was sent.
+      type: str
+      returned: always
+  sample:
+    - {id: 00008030-001A2B3C4D5E802E, status: pushed, push_result: 6E14E52F-7F07-42C7-8367-4D81441DC85F, error: null}
+failed_ids:
+  description: The IDs the push did not reach.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 sent:
-  description: Whether the push request was sent (false in check mode).
+  description: Whether the push requests were sent (false in check mode).
   returned: always
   type: bool
   sample: true
 '''
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
-    device_label, list_devices, same_id)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ApiError, ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import enrollment_ids, outcome
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import push_nanomdm, push_one
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
+
+
+def push_each(client, devices):
+    """One push request per device, in order; a refused push does not stop the others."""
+    results = []
+    for device in devices:
+        try:
+            answer = push_one(client, device['udid'])
+        except ApiError as exc:
+            # the whole message: the HTTP status and the server's own words
+            results.append(dict(id=device['udid'], status='failed', push_result=None, error=exc.msg))
+            continue
+        answer = answer if isinstance(answer, dict) else {}
+        push_id = answer.get('push_notification_id') or answer.get('push_id') or answer.get('id')
+        results.append(dict(id=device['udid'], status='pushed', push_result=push_id, error=None))
+    return results
 
 
 def main():
     module = MdmModule(
         'micromdm',
-        argument_spec=dict(udid=dict(type='str', required=True)),
+        argument_spec=dict(
+            udids=dict(type='list', elements='str', required=True, aliases=['udid']),
+            allow_partial=dict(type='bool', default=False),
+        ),
         supports_check_mode=True,
     )
-    udid = module.params['udid'].strip()
-    if not udid:
-        module.fail_on('udid', 'must not be empty.')
+    params = module.params
+    try:
+        ids = enrollment_ids(params['udids'])
+    except ConfigError as exc:
+        module.fail_json(msg=exc.msg)
     client = module.client
-    with module.errors():
-        devices = list_devices(client)
-        matches = [d for d in devices if same_id(d.get('udid'), udid)]
-        if not matches:
-            by_uuid = [d for d in devices if same_id(d.get('uuid'), udid)]
-            if by_uuid:
-                device = by_uuid[0]
-                module.fail_on('udid', '%r is the UUID of the MicroMDM device record of %s, not a UDID: a push to it '
-                               'would reach no device. Its UDID is %r; nothing was sent.'
-                               % (udid, device_label(device), device.get('udid')),
-                               device=dict(uuid=device.get('uuid'), udid=device.get('udid'),
-                                           serial_number=device.get('serial_number')))
-            module.fail_on('udid', 'no MicroMDM device has the UDID %r; nothing was sent.' % udid)
-        device = matches[0]
-        shown = dict(uuid=device.get('uuid'), udid=device.get('udid'), serial_number=device.get('serial_number'))
-        answer = None
-        if not module.check_mode:
-            answer = client.post('devices/%s/push' % device.get('udid'))
-    module.exit_json(changed=True, device=shown, push=answer if isinstance(answer, dict) else None,
-                     sent=not module.check_mode)
+    result = dict(changed=True, sent=False, ids=ids, devices=[], results=[], failed_ids=[])
+    with module.errors(**outcome(result, changed=False)):
+        if client.flavor != 'nanomdm':
+            devices = [dict(uuid=d.get('uuid'), udid=d.get('udid'), serial_number=d.get('serial_number'))
+                       for d in known_devices(client, ids)]
+            result.update(ids=[d['udid'] for d in devices], devices=devices)
+            if len(devices) == 1:
+                result['device'] = devices[0]
+        if module.check_mode:
+            module.exit_json(**result)
+        if client.flavor == 'nanomdm':
+            results, dummy = push_nanomdm(client, ids)
+        else:
+            results = push_each(client, result['devices'])
+    failed = [r['id'] for r in results if r['status'] != 'pushed']
+    result.update(sent=True, results=results, failed_ids=failed, changed=len(failed) < len(results))
+    if failed and (len(failed) == len(results) or not params['allow_partial']):
+        first = [r for r in results if r['status'] != 'pushed'][0]
+        if len(failed) == len(results):
+            msg = 'The push reached none of the %d devices (%s: %s).' % (len(results), first['id'], first['error'])
+        else:
+            msg = ('The push did not reach %d of %d devices (%s: %s). The others got it; to retry, push again to '
+                   'failed_ids only.' % (len(failed), len(results), first['id'], first['error']))
+        module.fail_json(msg=msg, **result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -24,6 +24,8 @@ description:
     one POST carrying the whole workflow (options left unset are sent with their current value).
     It never deletes and re-creates a workflow to update it.
   - Profiles, applications and included workflows are compared as sets; their order does not matter.
+  - Needs O(flavor=management_v1). MicroMDM 1.x has blueprints instead (M(mdmkit.mdm.micromdm_blueprint));
+    with another flavor the module fails before reading anything, in check mode too.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -127,6 +129,7 @@ workflow:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
     find_workflow, list_profiles, list_workflows, same_id, unwrap, workflow_view)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
@@ -184,6 +187,8 @@ def main():
     )
     params = module.params
     name = params['name']
+    with module.errors():
+        check_flavor(params['flavor'], ('management_v1',), 'micromdm_workflow', hint='MicroMDM 1.x has blueprints instead (mdmkit.mdm.micromdm_blueprint).')
     if not name.strip():
         module.fail_on('name', 'must not be empty.')
     client = module.client

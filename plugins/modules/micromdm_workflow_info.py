@@ -15,6 +15,8 @@ description:
   - Lists the workflows of a MicroMDM server (one request), with their profiles (by payload identifier),
     applications and included workflows (by name).
   - With O(workflow), returns the one workflow with that name or UUID.
+  - Needs O(flavor=management_v1). MicroMDM 1.x has blueprints instead
+    (M(mdmkit.mdm.micromdm_blueprint_info)); with another flavor the module fails saying so.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -80,6 +82,7 @@ count:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
     find_workflow, list_workflows, workflow_view)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
@@ -91,6 +94,9 @@ def main():
         argument_spec=dict(workflow=dict(type='str')),
         supports_check_mode=True,
     )
+    with module.errors():
+        check_flavor(module.params['flavor'], ('management_v1',), 'micromdm_workflow_info',
+                     hint='MicroMDM 1.x has blueprints instead (mdmkit.mdm.micromdm_blueprint_info).')
     client = module.client
     with module.errors():
         workflows = list_workflows(client)

@@ -80,8 +80,9 @@ options:
   wait_timeout:
     description:
       - Seconds to wait for processing when O(wait=true); the task fails when it runs out.
+        SimpleMDM may take up to 15 minutes to process a binary.
     type: int
-    default: 600
+    default: 900
   munki_pkginfo:
     description:
       - Path to a Munki pkginfo file (XML or property list) for the app, with
@@ -93,8 +94,10 @@ options:
   munki_pkginfo_state:
     description:
       - V(present) uploads O(munki_pkginfo) (see there for when). V(absent) deletes the app's
-        pkginfo; the task reports a change only when the API had one (in check mode, where nothing is
-        sent, it reports a possible change).
+        pkginfo; the task reports a change only when the API had one.
+      - SimpleMDM does not tell whether an app has a pkginfo (only a delete answers 204 or 404), so
+        in check mode V(absent) reports no change for an existing app, with a warning that it
+        cannot be checked, and C(munki_pkginfo=unknown).
     type: str
     choices: [present, absent]
     default: present
@@ -114,6 +117,8 @@ options:
 notes:
   - Uploads are never resent after a dropped connection (POST/PATCH); the task fails saying the
     outcome is unknown.
+  - With O(state=absent) and O(binary), the app deleted is the one with the binary's bundle
+    identifier (read from the file); a binary without one fails, asking for O(app_id).
 '''
 
 EXAMPLES = r'''
@@ -188,7 +193,9 @@ uploaded:
   type: bool
   sample: true
 munki_pkginfo:
-  description: What happened to the Munki pkginfo, V(uploaded), V(deleted) or null.
+  description:
+    - What happened to the Munki pkginfo, V(uploaded), V(deleted) or null; V(unknown) for
+      O(munki_pkginfo_state=absent) in check mode on an existing app.
   returned: success
   type: str
   sample: uploaded
@@ -237,7 +244,7 @@ def main():
             version=dict(type='str'),
             deploy_to=dict(type='str', default='none', choices=['none', 'outdated', 'all']),
             wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=600),
+            wait_timeout=dict(type='int', default=900),
             munki_pkginfo=dict(type='path'),
             munki_pkginfo_state=dict(type='str', default='present', choices=['present', 'absent']),
             munki_pkginfo_upload=dict(type='str', default='with_binary', choices=['with_binary', 'always']),
@@ -250,11 +257,14 @@ def main():
     params = module.params
     state = params['state']
     binary = None
-    if params['binary'] and state == 'present':
+    if params['binary']:
         with module.errors():
             binary = binary_info(params['binary'])
         if params['version']:
             binary['version'] = params['version']
+        if state == 'absent' and not params['app_id'] and not binary.get('bundle_identifier'):
+            module.fail_on('binary', 'no bundle identifier could be read from %s, so the app to delete is not '
+                                     'known; give app_id instead.' % params['binary'])
     if params['munki_pkginfo'] and not os.path.isfile(params['munki_pkginfo']):
         module.fail_on('munki_pkginfo', '%s is not a file.' % params['munki_pkginfo'])
     if params['munki_pkginfo'] and params['munki_pkginfo_state'] == 'absent':
@@ -273,14 +283,14 @@ def main():
             if time.time() >= deadline:
                 raise ConfigError('wait_timeout: app %s was still %r after %s s.'
                                   % (app.get('id'), app.get('processing_status'), params['wait_timeout']),
-                                  app=app)
+                                  app=app, changed=True)  # the binary was uploaded
             time.sleep(min(delay, max(0.0, deadline - time.time())))
             delay = min(delay * 2, 10.0)
             app = flatten(client.get('apps/%s' % app['id'])['data'])
         status = str(app.get('processing_status') or '').lower()
         if 'fail' in status or 'error' in status:
             raise ConfigError('binary: SimpleMDM could not process the upload of app %s (processing_status %r).'
-                              % (app.get('id'), app.get('processing_status')), app=app)
+                              % (app.get('id'), app.get('processing_status')), app=app, changed=True)
         return app
 
     def upload(method, path, data):
@@ -347,7 +357,10 @@ def main():
         app = result.get('app')
         if state == 'present' and params['munki_pkginfo_state'] == 'absent':
             if module.check_mode:
-                result['changed'] = True
+                if current is not None:  # a new app has no pkginfo; an existing one may
+                    outcome['munki_pkginfo'] = 'unknown'
+                    module.warn('munki_pkginfo_state: SimpleMDM does not tell whether app %s has a Munki pkginfo; '
+                                'check mode cannot say whether one would be deleted.' % current['id'])
             elif app and app.get('id') is not None:
                 try:
                     client.delete('apps/%s/munki_pkginfo' % app['id'])

@@ -41,9 +41,11 @@ EXAMPLES = r'''
 RETURN = r'''
 assignment_groups:
   description:
-    - The groups. C(id), the attributes the API returns (C(name), C(auto_deploy), C(priority),
-      C(type), C(install_type), C(app_track_location)), and the member id lists C(apps),
-      C(device_groups), C(devices), C(profiles) (null when the API leaves a relationship out).
+    - The groups. C(id), the settings C(name), C(auto_deploy), C(priority), C(type),
+      C(install_type), C(app_track_location), and the member id lists C(apps), C(device_groups),
+      C(devices), C(profiles).
+    - A setting or member list the API does not return is null (unknown). SimpleMDM's group object
+      shows only C(name), C(auto_deploy), C(apps), C(device_groups) and C(devices).
   returned: success
   type: list
   elements: dict
@@ -51,12 +53,14 @@ assignment_groups:
     - id: 38
       name: Productivity Apps
       auto_deploy: false
-      priority: 1
-      type: standard
+      priority: null
+      type: null
+      install_type: null
+      app_track_location: null
       apps: [63, 67]
       device_groups: [37, 38]
       devices: [54]
-      profiles: []
+      profiles: null
 count:
   description: Number of groups returned.
   returned: success

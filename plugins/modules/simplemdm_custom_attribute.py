@@ -103,13 +103,20 @@ def main():
     client = module.client
     path = 'custom_attributes/%s' % name
 
+    def answered(body, name):
+        """The attribute from a create/update answer; the reference shows none, so without an
+        object in it the attribute is read back (one GET)."""
+        if isinstance(body, dict) and isinstance(body.get('data'), dict):
+            return view(body['data'])
+        return view(client.get('custom_attributes/%s' % name)['data'])
+
     def create(desired):
         data = dict((k, v) for k, v in desired.items() if v is not None)
-        return view(client.post('custom_attributes', data=data)['data'])
+        return answered(client.post('custom_attributes', data=data), desired['name'])
 
     def update(changes, current):
-        return view(client.patch('custom_attributes/%s' % current['name'],
-                                 data={'default_value': changes['default_value']})['data'])
+        return answered(client.patch('custom_attributes/%s' % current['name'],
+                                     data={'default_value': changes['default_value']}), current['name'])
 
     def delete(current):
         client.delete('custom_attributes/%s' % current['name'])

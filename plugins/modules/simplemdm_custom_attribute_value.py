@@ -19,6 +19,11 @@ description:
     device or group, whether set on it or inherited (from its group or the attribute's default).
   - Many devices are read with one device listing and written with one request (the bulk
     endpoint), however many differ.
+  - For a secret attribute, devices are read with C(include_secret_custom_attributes), so their secret
+    values are compared like any other. SimpleMDM does not show a device group's secret values, so
+    for O(device_group) a secret value is set on every run (a warning says so). When the attribute
+    is secret, its values are masked in the result, the diff and the module arguments the result
+    shows (C(invocation)); run the task with C(no_log=true) to keep them out of the system log too.
   - To define attributes and their defaults, use M(mdmkit.mdm.simplemdm_custom_attribute).
 author:
   - mdmkit maintainers (@mdmkit)
@@ -78,6 +83,11 @@ target_values:
   returned: success
   type: dict
   sample: {'121': emea, '122': emea}
+secret:
+  description: Whether SimpleMDM marks the attribute as secret (its values are then masked in the output).
+  returned: success
+  type: bool
+  sample: false
 changed_ids:
   description: Ids of the devices or group whose value was (or, in check mode, would be) set.
   returned: success
@@ -88,21 +98,27 @@ changed_ids:
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import NotFoundError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
-from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device, flatten
+from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device
 from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_catalog import find_one, listing
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import resolve_all
+from ansible_collections.mdmkit.mdm.plugins.module_utils.state import MASK
+
+SECRETS = {'include_secret_custom_attributes': 'true'}
 
 
-def value_of(values, name):
-    """The value of attribute ``name`` in a {attribute: value} dict (names are case-insensitive)."""
-    for key, value in (values or {}).items():
-        if str(key).lower() == name.lower():
-            return value
-    return None
+def entry_of(entries, name):
+    """(value, secret) of attribute ``name`` among custom_attribute_value objects (names are
+    case-insensitive); (None, False) when it has no value there."""
+    for entry in entries or []:
+        if str(entry.get('id')).lower() == name.lower():
+            attributes = entry.get('attributes') or {}
+            return attributes.get('value'), bool(attributes.get('secret'))
+    return None, False
 
 
-def values_endpoint(client, path):
-    return dict((item.get('id'), (item.get('attributes') or {}).get('value')) for item in client.paginate(path))
+def device_entries(device):
+    """The custom_attribute_values relationship of a device object."""
+    return ((device.get('relationships') or {}).get('custom_attribute_values') or {}).get('data') or []
 
 
 def main():
@@ -124,6 +140,7 @@ def main():
     if params['devices'] is not None and not params['devices']:
         module.fail_on('devices', 'give at least one device.')
     client = module.client
+    before, secret, unreadable = {}, False, []
     with module.errors():
         try:
             attribute = client.get('custom_attributes/%s' % name)['data']
@@ -131,27 +148,38 @@ def main():
             module.fail_on('name', 'no custom attribute is named %r; create it with '
                                    'mdmkit.mdm.simplemdm_custom_attribute first.' % name)
         name = (attribute.get('attributes') or {}).get('name') or attribute.get('id') or name
-        before = {}
         if params['device']:
             device = find_device(client, params['device'])
             if device is None:
                 module.fail_on('device', 'no SimpleMDM device has the id, serial number or name %r.' % params['device'])
-            before[str(device['id'])] = value_of(values_endpoint(
-                client, 'devices/%s/custom_attribute_values' % device['id']), name)
+            # "Retrieve one" with include_secret_custom_attributes shows secret values too
+            device = client.get('devices/%s' % device['id'], params=SECRETS)['data']
+            before[str(device['id'])], secret = entry_of(device_entries(device), name)
         elif params['device_group']:
             group = find_one(client, 'device_groups', params['device_group'], 'device_group')
             if group is None:
                 module.fail_on('device_group', 'no device group has the id or name %r.' % params['device_group'])
-            before[str(group['id'])] = value_of(values_endpoint(
-                client, 'device_groups/%s/custom_attribute_values' % group['id']), name)
+            current, secret = entry_of(list(client.paginate('device_groups/%s/custom_attribute_values' % group['id'])),
+                                       name)
+            before[str(group['id'])] = current
+            if secret:  # the group endpoint blanks secret values and takes no flag to show them
+                unreadable.append(str(group['id']))
         else:
-            items = listing(client, 'devices', {'include_secret_custom_attributes': 'true'})
+            items = listing(client, 'devices', SECRETS)
             found = resolve_all(items, params['devices'], ('id', 'serial_number', 'name', 'device_name'),
                                 'device', 'devices')
             for device in found:
-                before[str(device['id'])] = value_of(flatten(device).get('custom_attributes'), name)
-        changed_ids = sorted((k for k, v in before.items() if v != value), key=lambda k: (len(k), k))
-        after = dict((k, value) for k in before)
+                current, is_secret = entry_of(device_entries(device), name)
+                before[str(device['id'])] = current
+                secret = secret or is_secret
+        if secret:
+            # Keep the value (and the ones it replaces) out of every output, as no_log would.
+            module.no_log_values.update(v for v in [value] + list(before.values()) if v)
+        if unreadable:
+            module.warn('name: SimpleMDM does not show the secret value of %s for device group %s, so it cannot be '
+                        'compared; it was set again.' % (name, ', '.join(unreadable)))
+        changed_ids = sorted((k for k, v in before.items() if v != value or k in unreadable),
+                             key=lambda k: (len(k), k))
         if changed_ids and not module.check_mode:
             if params['device']:
                 client.put('devices/%s/custom_attribute_values/%s' % (changed_ids[0], name), data={'value': value})
@@ -161,9 +189,14 @@ def main():
             else:
                 client.put('custom_attribute_values/%s' % name,
                            json_body={'data': [{'device_id': k, 'value': value} for k in changed_ids]})
-    module.exit_json(changed=bool(changed_ids), target_values=after, changed_ids=changed_ids,
-                     diff=dict(before=dict((k, before[k]) for k in changed_ids),
-                               after=dict((k, value) for k in changed_ids)))
+
+    def shown(text):
+        return MASK if secret and text else text
+
+    module.exit_json(changed=bool(changed_ids), target_values=dict((k, shown(value)) for k in before),
+                     changed_ids=changed_ids, secret=secret,
+                     diff=dict(before=dict((k, shown(before[k])) for k in changed_ids),
+                               after=dict((k, shown(value)) for k in changed_ids)))
 
 
 if __name__ == '__main__':

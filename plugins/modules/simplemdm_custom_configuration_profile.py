@@ -20,6 +20,8 @@ description:
   - O(mobileconfig) is parsed before anything is sent. An invalid property list fails naming the option.
   - The diff and the result show the profile's identifier, display name, payload types and a
     SHA-256 fingerprint of its canonical form, never the payload values (which may hold passwords).
+    O(mobileconfig) itself is C(no_log), so neither its content nor its path appears in the task's
+    output or logs (C(invocation), C(-vvvv), system logs).
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -41,6 +43,8 @@ options:
       - The profile, as a path to a C(.mobileconfig) file or as its content (XML or binary plist).
       - Required to create a profile. Unset leaves the uploaded profile untouched.
       - Signed profiles are refused; upload the unsigned one.
+      - Kept out of output and logs (C(no_log)), path or content alike, because content may hold
+        Wi-Fi or account passwords; error messages name the option, not the value.
     type: str
   user_scope:
     description:
@@ -69,8 +73,9 @@ options:
     description:
       - Devices (ids, serial numbers or names) the profile is assigned to directly. Same list
         semantics as O(device_groups).
-      - When SimpleMDM does not list the profile's devices, only the listed devices are checked
-        (one request each) and a warning says so.
+      - SimpleMDM does not list a profile's devices, so only the listed devices are checked (one
+        request each, C(GET /devices/{id}/profiles)) and a warning says so; devices assigned
+        outside the list are left as they are.
     type: list
     elements: str
   append:
@@ -196,7 +201,7 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_config import
     same_members,
     sync_members,
 )
-from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Resource
+from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Applied, Resource
 
 FLAGS = ('user_scope', 'attribute_support', 'escape_attributes', 'reinstall_after_os_update')
 KIND = 'custom_configuration_profiles'
@@ -208,7 +213,7 @@ def main():
         argument_spec=dict(
             name=dict(type='str', required=True),
             id=dict(type='int'),
-            mobileconfig=dict(type='str'),
+            mobileconfig=dict(type='str', no_log=True),
             user_scope=dict(type='bool'),
             attribute_support=dict(type='bool'),
             escape_attributes=dict(type='bool'),
@@ -283,28 +288,38 @@ def main():
                 files = {'mobileconfig': ('profile.mobileconfig', content, 'application/x-apple-aspen-config')}
             if not data and not files:
                 return None
-            return client.request(method, path, data=data, files=files).body['data']
+            body = client.request(method, path, data=data, files=files).body
+            # The reference shows no answer for create/update: use the object when there is one.
+            return body.get('data') if isinstance(body, dict) and isinstance(body.get('data'), dict) else {}
 
         def sync(profile_id, before, changes):
+            count = 0
             for kind in ('device_groups', 'devices'):
                 if kind in changes:
-                    sync_members(client, '%s/%s' % (KIND, profile_id), kind, (before or {}).get(kind), changes[kind])
+                    count += sync_members(client, '%s/%s' % (KIND, profile_id), kind,
+                                          (before or {}).get(kind), changes[kind])
+            return count
 
         def create(want):
             created = send(KIND, 'POST', want)
+            if created.get('id') is None:  # no object in the answer: find the new profile by its name
+                created = find_named(client, KIND, want['name'], retrieve=False)
+                if created is None:
+                    raise ConfigError('name: SimpleMDM accepted the profile %r but does not list it; check the '
+                                      'profiles in SimpleMDM.' % want['name'])
             sync(created['id'], None, want)
             after = view(created, None)
             after.update(want)
             return after
 
         def update(changes, cur):
-            changed = send('%s/%s' % (KIND, cur['id']), 'PATCH', changes)
-            sync(cur['id'], cur, changes)
+            answer = send('%s/%s' % (KIND, cur['id']), 'PATCH', changes)
+            count = sync(cur['id'], cur, changes)
             after = dict(cur)
-            if changed is not None:
-                after.update((k, v) for k, v in view(changed, None).items() if k not in ('device_groups',))
+            if answer:
+                after.update((k, v) for k, v in view(answer, None).items() if k not in ('device_groups',))
             after.update(changes)
-            return after
+            return Applied(after, changed=answer is not None or count > 0)
 
         def delete(cur):
             client.delete('%s/%s' % (KIND, cur['id']))

@@ -44,6 +44,11 @@ options:
     description:
       - The declaration's payload, as JSON text or as a dictionary. Invalid JSON fails before
         anything is sent. Required to create a declaration; unset leaves it untouched.
+      - Shown in the result and the diff (it is not C(no_log)). Declarative device management keeps
+        credentials out of declarations by design (passwords, certificates and identities are
+        assets that declarations reference), so a payload is configuration, and seeing what
+        changed is what the diff is for. Do not put secrets in it; if you must, run the task with
+        C(no_log=true).
     type: raw
   activation_predicate:
     description:
@@ -186,7 +191,7 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_config import
     same_members,
     sync_members,
 )
-from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Resource
+from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Applied, Resource
 
 FLAGS = ('user_scope', 'attribute_support', 'escape_attributes', 'reinstall_after_os_update')
 TEXT = ('name', 'declaration_type', 'activation_predicate')
@@ -268,9 +273,11 @@ def main():
             return data
 
         def sync(declaration_id, before, changes):
-            if 'devices' in changes:
-                sync_members(client, '%s/%s' % (KIND, declaration_id), 'devices',
-                             (before or {}).get('devices'), changes['devices'])
+            """Assign/unassign the devices; the number of real changes (409 and 404 are none)."""
+            if 'devices' not in changes:
+                return 0
+            return sync_members(client, '%s/%s' % (KIND, declaration_id), 'devices',
+                                (before or {}).get('devices'), changes['devices'])
 
         def create(want):
             created = view(client.post(KIND, data=form(want))['data'])
@@ -284,9 +291,9 @@ def main():
             if data:
                 after.update((k, v) for k, v in view(client.patch('%s/%s' % (KIND, cur['id']), data=data)['data']).items()
                              if k != 'devices')
-            sync(cur['id'], cur, changes)
+            count = sync(cur['id'], cur, changes)
             after.update(changes)
-            return after
+            return Applied(after, changed=bool(data) or count > 0)
 
         def delete(cur):
             client.delete('%s/%s' % (KIND, cur['id']))

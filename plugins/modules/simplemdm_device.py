@@ -39,6 +39,8 @@ options:
     description:
       - Name shown on the device itself. Needs a supervised device; the device applies it when it is next
         online.
+      - SimpleMDM shows the new device name only once the device has applied it, so until a device that is
+        offline checks in, every run sends it again and reports a change.
     type: str
   device_group:
     description:
@@ -112,9 +114,11 @@ device:
       returned: success
       sample: awaiting enrollment
     enrollment_url:
-      description: One-time enrollment URL; returned by SimpleMDM only when the record is created.
+      description:
+        - One-time enrollment URL of a device awaiting enrollment. SimpleMDM returns it when the record is
+          created; later runs return it when the device record read from SimpleMDM still carries it.
       type: str
-      returned: when created
+      returned: when SimpleMDM gives it (always on creation)
       sample: https://a.simplemdm.com/e/?c=63154796
   sample: {id: 980190963, name: "Sara's iPad", device_group: 41, status: awaiting enrollment,
            enrollment_url: "https://a.simplemdm.com/e/?c=63154796"}

@@ -14,8 +14,12 @@ version_added: 0.1.0
 description:
   - Sends one device command (lock, restart, wipe, refresh, update the OS...) to each device in
     O(devices), and returns the HTTP outcome for each device.
-  - Devices are given by id, serial number or name. One device is looked up with one request;
-    several are all resolved from one listing of the account's devices (one request per 100 devices).
+  - Devices are given by id, serial number or name, resolved with the fewest requests before
+    anything is sent. Up to ten devices cost one request each (an id is read directly, a serial
+    number or name is searched for); for more, the account's device listing (100 devices per request)
+    is read alongside the lookups, and whichever covers every device first ends it. A device name shown
+    on the device (C(device_name)), which SimpleMDM does not search, and an unknown ref are looked for
+    in the complete listing.
   - Every option the command needs is checked for every device before anything is sent; for
     example a macOS device needs a 6-digit O(pin) to be locked and an O(os_update_mode) to be updated.
     Whether a device runs macOS is read from its product and model name.
@@ -28,6 +32,11 @@ description:
   - The task fails when any device has outcome C(failed), C(unknown) or C(not_sent); the result still
     lists every device. A C(refresh) that SimpleMDM refuses with HTTP 429 (refreshed too often) is
     reported as C(rate_limited) for that device, with a warning, and does not fail the task.
+  - Like any 429, a refused C(refresh) is first retried as O(max_retries) and O(rate_limit_max_wait) allow,
+    after the wait SimpleMDM asks for or else after a short backoff (about 10 seconds in all with the
+    default 5 retries, for all refused devices at once since they are sent in parallel). SimpleMDM
+    refuses a refresh of a device it refreshed recently, which a few seconds do not change; set
+    O(max_retries=0) to report such a device at once.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
@@ -255,7 +264,7 @@ def main():
         module.fail_on(early[0][0], early[0][1], problems=['%s: %s' % p for p in early])
     client = module.client
     with module.errors():
-        devices = resolve_devices(client, params['devices'])
+        devices = resolve_devices(client, params['devices'], workers=params['parallel'])
     problems = check_command_options(name, params, devices)
     if problems:
         module.fail_on(problems[0][0], problems[0][1], problems=['%s: %s' % p for p in problems])

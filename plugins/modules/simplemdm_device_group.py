@@ -13,7 +13,7 @@ short_description: Put SimpleMDM devices into a device group, or clone a group
 version_added: 0.1.0
 description:
   - Moves each device in O(devices) into the device group O(group). A device is in exactly one device
-    group, so the module reads each device's current group (from one listing of the devices) and moves
+    group, so the module reads each device's current group (as it finds the devices) and moves
     only the devices that are elsewhere, so a second run changes nothing.
   - Devices cannot be taken out of a group without putting them into another one, so the list adds
     devices; it never removes any.

@@ -27,6 +27,9 @@ options:
   device:
     description:
       - Id, serial number or name of one device. A name that matches several devices fails.
+      - An id is read directly and a serial number or name searched for (one request). A name shown on
+        the device itself (C(device_name)), which SimpleMDM does not search, or a device that does not
+        exist, is looked for in the whole device list.
     type: str
   search:
     description:
@@ -40,12 +43,15 @@ options:
     default: false
   include_secret_custom_attributes:
     description:
-      - Return the values of custom attributes marked secret. Without it SimpleMDM leaves them out.
+      - Return the values of custom attributes marked secret. Without it SimpleMDM lists those
+        attributes with an empty value.
     type: bool
     default: false
   include:
     description:
-      - Extra data to read for each returned device.
+      - Extra data to read for each returned device, one request per device and item.
+      - V(users) are listed for macOS devices only (SimpleMDM has them for Macs only); other devices get an
+        empty list, without a request.
     type: list
     elements: str
     choices: [profiles, installed_apps, users, custom_attribute_values]
@@ -101,6 +107,7 @@ count:
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
 from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm import find_device, flatten
+from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_devices import is_macos
 
 INCLUDE_PATHS = {
     'profiles': 'devices/%s/profiles',
@@ -149,6 +156,8 @@ def main():
             jobs = [(device, item) for device in devices for item in params['include']]
 
             def fetch(job):
+                if job[1] == 'users' and not is_macos(job[0]):
+                    return []  # SimpleMDM lists the users of macOS devices only
                 return [flatten(o) for o in client.paginate(INCLUDE_PATHS[job[1]] % job[0]['id'])]
 
             for (device, item), extra in zip(jobs, bounded_map(fetch, jobs, 8)):

@@ -154,7 +154,8 @@ def main():
         result['request'] = dict(method=request[0], path=request[1], status=None)
         if not module.check_mode:
             with module.errors(**result):
-                response = client.request(request[0], request[1])
+                # resend=False: the uninstall (DELETE) is a device command, never resent
+                response = client.request(request[0], request[1], resend=False, expect_json=True)
             result['request']['status'] = response.status
     module.exit_json(**result)
 

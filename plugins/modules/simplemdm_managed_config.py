@@ -52,6 +52,16 @@ options:
     type: str
     choices: [boolean, date, float, float array, integer, integer array, string, string array]
     default: string
+  secret:
+    description:
+      - The value is a secret (a license key, a token, a password). It is compared as usual but
+        masked in the result, the diff and the module arguments the result shows (C(invocation)),
+        as C(no_log) would. Run the task with C(no_log=true) to keep it out of the system log too.
+      - Managed configurations often carry such values; the option is off by default because a
+        C(no_log) value masks every occurrence of its text in the output, which would make short
+        non-secret values such as C(1) unreadable everywhere.
+    type: bool
+    default: false
   push:
     description:
       - After a change, push the app's managed configuration to its devices (one request).
@@ -80,6 +90,13 @@ EXAMPLES = r'''
     value_type: string array
     value: ["$imei", "$udid"]
 
+- name: A license key, kept out of the output
+  mdmkit.mdm.simplemdm_managed_config:
+    app: com.example.field
+    key: licenseKey
+    value: "{{ field_license_key }}"
+    secret: true
+
 - name: Remove a key
   mdmkit.mdm.simplemdm_managed_config:
     app: com.example.field
@@ -104,7 +121,7 @@ managed_config:
       returned: success
       sample: serverURL
     value:
-      description: The value as SimpleMDM stores it.
+      description: The value as SimpleMDM stores it (masked with O(secret=true)).
       type: str
       returned: success
       sample: https://field.example.com
@@ -147,6 +164,7 @@ def main():
             key=dict(type='str', required=True, no_log=False),
             value=dict(type='raw'),
             value_type=dict(type='str', default='string', choices=list(VALUE_TYPES)),
+            secret=dict(type='bool', default=False),
             push=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
         ),
@@ -164,7 +182,10 @@ def main():
         except ConfigError as exc:
             module.fail_json(msg=exc.msg)
     config = Resource('managed config', keys=['key', 'value', 'value_type'],
+                      secret=['value'] if params['secret'] else [],
                       equal={'value': lambda current, desired: same_config_value(current, desired, value_type)})
+    if params['secret']:
+        module.no_log_values.update(str(v) for v in (params['value'], value) if v not in (None, ''))
     client = module.client
 
     with module.errors():

@@ -117,13 +117,15 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.simplemdm_config import
     same_members,
     sync_members,
 )
-from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Resource
+from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Applied, Resource
 
 PROFILE = Resource('profile', keys=['device_groups', 'devices'],
                    equal={'device_groups': same_members, 'devices': same_members})
 
 
 def find_profile(client, ref):
+    """The profile as "retrieve one" shows it (with its device groups): by id one GET; by name one
+    search listing (whose items carry no relationships) and then one GET of the match."""
     ref = str(ref).strip()
     if ref.isdigit():
         try:
@@ -133,7 +135,7 @@ def find_profile(client, ref):
     found = find(listing(client, 'profiles', {'search': ref}), ref, ('name',), 'profile', 'profile')
     if found is None:
         raise ConfigError('profile: no SimpleMDM profile has the id or name %r.' % ref)
-    return found
+    return client.get('profiles/%s' % found['id'])['data']
 
 
 def main():
@@ -154,7 +156,7 @@ def main():
         group_ids = resolve_ids(client, 'device_groups', params['device_groups'], 'device_groups')
         device_ids = resolve_ids(client, 'devices', params['devices'], 'devices')
         current = dict(id=obj.get('id'), type=obj.get('type'), name=(obj.get('attributes') or {}).get('name'),
-                       device_groups=relationship_ids(obj, 'device_groups') or [])
+                       device_groups=relationship_ids(obj, 'device_groups'))
         if device_ids is not None:
             current['devices'] = device_members(client, obj, device_ids, module.warn)
         desired = {}
@@ -162,9 +164,15 @@ def main():
             if wanted is not None:
                 desired[kind] = desired_members(current.get(kind), wanted, params['append'])
 
+        if group_ids is not None and current['device_groups'] is None and not params['append']:
+            module.warn('device_groups: SimpleMDM did not list the device groups of profile %s; the ones listed '
+                        'were assigned but others cannot be seen, so none was unassigned.' % current['id'])
+
         def update(changes, cur):
+            count = 0
             for kind, ids in changes.items():
-                sync_members(client, 'profiles/%s' % cur['id'], kind, cur.get(kind), ids)
+                count += sync_members(client, 'profiles/%s' % cur['id'], kind, cur.get(kind), ids)
+            return Applied(changed=count > 0)
 
         result = PROFILE.ensure(module, current, desired, update=update)
     module.exit_json(**result)

@@ -60,6 +60,8 @@ profiles:
     - The profiles, flattened from the API objects. C(id), C(type), every attribute the API returns
       (C(name), C(profile_identifier), C(user_scope), C(group_count), C(device_count)...), and
       C(device_groups) (and C(devices) when the API lists them) as lists of ids.
+    - SimpleMDM's listings leave the members out; one profile asked for with O(profile) (by id or
+      name, not with O(custom)) is read on its own, which shows its C(device_groups).
   returned: always
   type: list
   elements: dict
@@ -126,6 +128,8 @@ def main():
                 if found is None:
                     module.fail_on('profile', 'no %s has the id or name %r.'
                                    % ('custom configuration profile' if params['custom'] else 'profile', ref))
+                if not params['custom'] and found.get('relationships') is None:
+                    found = client.get('%s/%s' % (kind, found['id']))['data']  # with its device groups
                 objects = [found]
         profiles = [shown(obj) for obj in objects]
     module.exit_json(changed=False, profiles=profiles, count=len(profiles))

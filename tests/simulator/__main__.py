@@ -2,7 +2,7 @@
 
     python tests/simulator --port PORT [--host 127.0.0.1] [--devices N] [--seed SEED]
         [--latency-ms MS] [--simplemdm-api-key K] [--esper-api-key K] [--micromdm-api-key K]
-        [--abm-client-id ID] [--abm-key-id KID] [--abm-public-key FILE]
+        [--abm-client-id ID] [--asm-client-id ID] [--abm-key-id KID] [--abm-public-key FILE]
         [--abm-private-key-out FILE] [--abm-token-ttl SECONDS] [--abm-activity-seconds S]
 
 Prints one JSON line with the base URLs and credentials once it is listening, then serves
@@ -28,15 +28,24 @@ from .server import Options, create_server  # noqa: E402
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python tests/simulator", description="Local MDM API simulator")
     parser.add_argument("--port", type=int, required=True, help="port to listen on (0: a free one)")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--devices", type=int, default=250, help="devices per vendor (default 250)")
     parser.add_argument("--seed", type=int, default=1, help="fleet generation seed (default 1)")
-    parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every API request")
-    parser.add_argument("--simplemdm-api-key", default=simplemdm.DEFAULT_API_KEY)
-    parser.add_argument("--esper-api-key", default=esper.DEFAULT_API_KEY)
-    parser.add_argument("--micromdm-api-key", default=micromdm.DEFAULT_API_KEY)
-    parser.add_argument("--abm-client-id", default=abm.DEFAULT_CLIENT_ID)
-    parser.add_argument("--abm-key-id", default=abm.DEFAULT_KEY_ID)
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="delay added to every API request, in milliseconds (default: %(default)s)")
+    # Credentials the simulator accepts; the defaults are documented in README.md too.
+    parser.add_argument("--simplemdm-api-key", default=simplemdm.DEFAULT_API_KEY,
+                        help="SimpleMDM API key (HTTP Basic user) (default: %(default)s)")
+    parser.add_argument("--esper-api-key", default=esper.DEFAULT_API_KEY,
+                        help="Esper API key (Bearer token) (default: %(default)s)")
+    parser.add_argument("--micromdm-api-key", default=micromdm.DEFAULT_API_KEY,
+                        help="MicroMDM / NanoMDM API key (HTTP Basic password) (default: %(default)s)")
+    parser.add_argument("--abm-client-id", default=abm.DEFAULT_CLIENT_ID,
+                        help="Apple Business Manager API account client ID (default: %(default)s)")
+    parser.add_argument("--asm-client-id", default=abm.DEFAULT_SCHOOL_CLIENT_ID,
+                        help="Apple School Manager API account (same key as the ABM one) (default: %(default)s)")
+    parser.add_argument("--abm-key-id", default=abm.DEFAULT_KEY_ID,
+                        help="key ID the client assertion must name (default: %(default)s)")
     parser.add_argument("--abm-public-key", metavar="FILE",
                         help="PEM public (or private) key registered for the client; default: generate a pair")
     parser.add_argument("--abm-private-key-out", metavar="FILE",
@@ -99,7 +108,7 @@ def main(argv=None):
         "url": url, "pid": os.getpid(), "devices": args.devices, "seed": args.seed,
         "simplemdm_base_url": url + "/simplemdm/api/v1", "simplemdm_api_key": args.simplemdm_api_key,
         "abm_base_url": url + "/abm", "asm_base_url": url + "/asm", "abm_token_url": url + "/abm/auth/oauth2/token",
-        "abm_client_id": args.abm_client_id, "abm_key_id": args.abm_key_id,
+        "abm_client_id": args.abm_client_id, "asm_client_id": args.asm_client_id, "abm_key_id": args.abm_key_id,
         "abm_private_key_path": private_key_path,
         "esper_base_url": url + "/esper/api", "esper_api_key": args.esper_api_key, "esper_tenant": esper.TENANT,
         "micromdm_url": url + "/micromdm", "micromdm_api_key": args.micromdm_api_key,

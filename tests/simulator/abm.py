@@ -3,11 +3,18 @@ scope school.api) APIs; both mounts serve the same simulated organisation.
 
 Auth (ABM-AUTH.md): `POST /abm/auth/oauth2/token`, form-encoded client credentials with an
 ES256 JWT client assertion, verified against the registered public key (alg, kid, iss, sub,
-aud, exp).  Bad client or assertion: 400 {"error": "invalid_client"}; bad scope:
-400 {"error": "invalid_scope"}; grant_type other than client_credentials:
-400 {"error": "unsupported_grant_type"}.  Tokens are opaque, live `--abm-token-ttl` seconds
-and are valid only on the mount of their scope; otherwise 401 NOT_AUTHORIZED (JSON:API).
-Tokens survive `/_sim/reset`; `POST /_sim/abm/expire_tokens` revokes them all.
+aud, exp; an exp more than 180 days ahead is refused, as Apple documents).  Two API accounts
+share the key pair: `--abm-client-id` (BUSINESSAPI.*, scope business.api) and `--asm-client-id`
+(SCHOOLAPI.*, scope school.api).  Bad client or assertion: 400 {"error": "invalid_client"};
+an unknown scope or the other account's scope: 400 {"error": "invalid_scope"}; grant_type
+other than client_credentials: 400 {"error": "unsupported_grant_type"}.  Tokens are opaque,
+live `--abm-token-ttl` seconds and are valid only on the mount of their scope; otherwise 401
+NOT_AUTHORIZED (JSON:API).  Tokens survive `/_sim/reset`.
+POST /_sim/abm/expire_tokens            revokes every token now
+POST /_sim/abm/expire_tokens {"on": RE} revokes every token when the next ABM request whose
+                                        path matches RE arrives (that request answers 401)
+POST /_sim/abm/token_ttl {"seconds": N} lifetime of the tokens issued from now on (until reset;
+                                        null: back to --abm-token-ttl)
 
 Paging (`paginate`): `limit` (default 100; capped silently at 1000 on orgDevices and server
 device lists, 100 on mdmServers), opaque `cursor`; `links.self`, `links.next` (only when more)
@@ -15,8 +22,17 @@ and `meta.paging` {`limit`, `total`, `nextCursor` (only when more)}.
 
 Activities finish `--abm-activity-seconds` after creation (lazily, on the next ABM request):
 COMPLETED/COMPLETED_WITH_SUCCESS; COMPLETED/COMPLETED_WITH_ERROR when some devices fail
-(locked or unknown serials); FAILED/COMPLETED_WITH_ERROR when all fail.  Assignments change
-only then.  The CSV log at `downloadUrl` lists each device's result.
+(locked or unknown serials, UNASSIGN of a device not on the named server, a migration update or
+cancel for a device with no migration in progress); FAILED/COMPLETED_WITH_ERROR when all fail.
+Assignments change only then.  Activity types per Apple's OrgDeviceActivityType: both APIs take
+ASSIGN_DEVICES, UNASSIGN_DEVICES, ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE,
+UPDATE_MDM_MIGRATION_DEADLINE and CANCEL_MDM_MIGRATION; RELEASE_DEVICES is Apple Business only
+(409 on the school mount).  A migration deadline more than 90 days ahead answers 409, as does a
+past one when assigning (an update may set a past deadline: the device then migrates at once).
+A migration leaves the device's `mdmMigrationStatus` REQUESTED with `mdmMigrationDeadlineDateTime`.
+The CSV log at `downloadUrl` lists each device's result; it is served from another path
+(`/blobstore/...`, like Apple's pre-signed blob URLs) without auth, and, like a pre-signed blob
+store, refuses a request that also carries an Authorization header (400).
 
 Fixtures (under "abm"): "mdm_servers" and "devices" in the API shape; a device may carry the
 simulator-only keys "_server" (assigned server id or null) and "_locked" (bool).
@@ -25,10 +41,11 @@ simulator-only keys "_server" (assigned server id or null) and "_locked" (bool).
 import base64
 import csv
 import io
+import re
 import secrets
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 import jwt
@@ -39,6 +56,7 @@ from .server import HTTPError, Response, Vendor, json_response
 from .store import Table
 
 DEFAULT_CLIENT_ID = "BUSINESSAPI.00000000-0000-4000-8000-000000000001"
+DEFAULT_SCHOOL_CLIENT_ID = "SCHOOLAPI.00000000-0000-4000-8000-000000000002"
 DEFAULT_KEY_ID = "00000000-0000-4000-8000-0000000000aa"
 AUDIENCE = "https://account.apple.com/auth/oauth2/v2/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -49,9 +67,21 @@ MAX_SERVER_LIMIT = 100
 ERROR_CODES = {400: "PARAMETER_ERROR.INVALID", 401: "NOT_AUTHORIZED", 403: "FORBIDDEN_ERROR",
                404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 409: "ENTITY_ERROR", 429: "RATE_LIMIT_EXCEEDED",
                503: "SERVICE_UNAVAILABLE"}
-ACTIVITY_TYPES = ("ASSIGN_DEVICES", "UNASSIGN_DEVICES", "ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE",
-                  "RELEASE_DEVICES")  # the last two: see abm_depth.py
 DEADLINE_TYPE = "ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE"
+UPDATE_DEADLINE_TYPE = "UPDATE_MDM_MIGRATION_DEADLINE"
+CANCEL_MIGRATION_TYPE = "CANCEL_MDM_MIGRATION"
+RELEASE_TYPE = "RELEASE_DEVICES"
+# Apple's OrgDeviceActivityType for each API (developer.apple.com applebusinessapi and
+# appleschoolmanagerapi): the school one has no RELEASE_DEVICES.
+ACTIVITY_TYPES = {
+    "school": ("ASSIGN_DEVICES", "UNASSIGN_DEVICES", DEADLINE_TYPE, UPDATE_DEADLINE_TYPE, CANCEL_MIGRATION_TYPE),
+}
+ACTIVITY_TYPES["business"] = ACTIVITY_TYPES["school"] + (RELEASE_TYPE,)
+NEEDS_SERVER = ("ASSIGN_DEVICES", "UNASSIGN_DEVICES", DEADLINE_TYPE)
+MAX_DEADLINE_DAYS = 90  # "The deadline can't be more than 90 days in the future." (Apple)
+MAX_ASSERTION_DAYS = 180  # ABM-AUTH.md: Apple accepts a client assertion valid up to 180 days
+MIGRATING = ("REQUESTED", "STARTED")  # Apple's MdmMigrationStatus of a migration in progress
+BLOB_PATH = "/blobstore/abm-activity-logs/%s.csv"
 
 
 def generate_key_pair():
@@ -74,7 +104,11 @@ def error_body(status, message, details):
 
 
 def authenticate(request):
-    grant = request.state.tokens.get(request.bearer_token())
+    state = request.state
+    if state.revoke_on and state.revoke_on.search(request.path):
+        state.revoke_on = None
+        state.tokens.clear()
+    grant = state.tokens.get(request.bearer_token())
     if grant and grant[1] > time.time() and grant[0] == SCOPES[request.mount]:
         return None
     return vendor.error(401, "Authentication credentials are missing or invalid.",
@@ -88,6 +122,8 @@ class ABMState:
         self.options = app.options
         previous = app.states.get("abm")
         self.tokens = previous.tokens if previous else {}  # token -> (scope, expires at)
+        self.token_ttl = app.options.abm_token_ttl
+        self.revoke_on = None  # compiled regex: revoke every token when a matching request arrives
         self.servers = Table.of(generated.mdm_servers(fleet))
         server_ids = list(self.servers.ids())
         self.default_server_ids = server_ids
@@ -125,25 +161,54 @@ class ABMState:
             device = self._devices.get(serial)
             if device is None:
                 results.append((serial, "FAILED", "Device not found in organization"))
-            elif device.get("_locked"):
-                results.append((serial, "FAILED", "Device is locked and cannot be reassigned"))
-            elif activity["type"] == "RELEASE_DEVICES":  # released devices leave the organization
-                self._devices.delete(serial)
-                results.append((serial, "SUCCESS", ""))
                 continue
-            else:
-                assign = activity["type"] in ("ASSIGN_DEVICES", DEADLINE_TYPE)
-                device["_server"] = activity["server"] if assign else None
-                device.setdefault("attributes", {})["updatedDateTime"] = iso_z(datetime.now(timezone.utc))
-                if activity.get("deadline"):
-                    device["attributes"]["mdmMigrationDeadlineDateTime"] = activity["deadline"]
-                self._devices.put(device)
-                results.append((serial, "SUCCESS", ""))
+            if device.get("_locked"):
+                results.append((serial, "FAILED", "Device is locked and cannot be reassigned"))
+                continue
+            refusal = self._apply(activity, device)
+            if refusal:
+                results.append((serial, "FAILED", refusal))
+                continue
+            results.append((serial, "SUCCESS", ""))
         failures = sum(1 for result in results if result[1] == "FAILED")
         activity["results"] = results
         activity["status"] = "FAILED" if failures == len(results) else "COMPLETED"
         activity["sub_status"] = "COMPLETED_WITH_ERROR" if failures else "COMPLETED_WITH_SUCCESS"
         activity["completed"] = iso_z(datetime.now(timezone.utc))
+
+    def _apply(self, activity, device):
+        """Change one device as the activity asks; a message when it cannot."""
+        kind = activity["type"]
+        serial = device["id"]
+        if kind == RELEASE_TYPE:  # released devices leave the organization
+            self._devices.delete(serial)
+            return None
+        attributes = device.setdefault("attributes", {})
+        migrating = attributes.get("mdmMigrationStatus") in MIGRATING
+        if kind in (UPDATE_DEADLINE_TYPE, CANCEL_MIGRATION_TYPE):
+            # Apple: the activity log reports a failure for a serial with no migration in progress.
+            if not migrating:
+                return "Device is not undergoing a device management service migration"
+            if kind == UPDATE_DEADLINE_TYPE:
+                attributes["mdmMigrationDeadlineDateTime"] = activity["deadline"]
+            else:
+                attributes["mdmMigrationStatus"] = None
+                attributes["mdmMigrationDeadlineDateTime"] = None
+        elif kind == "UNASSIGN_DEVICES":
+            # Apple does not document this case; the activity names the service the devices
+            # leave, so a device on another service is reported as failed and left alone.
+            if self.server_of(serial) != activity["server"]:
+                return "Device is not assigned to the device management service"
+            device["_server"] = None
+            attributes["mdmMigrationStatus"] = attributes["mdmMigrationDeadlineDateTime"] = None
+        else:  # ASSIGN_DEVICES, or with a migration deadline
+            device["_server"] = activity["server"]
+            deadline = activity.get("deadline")
+            attributes["mdmMigrationStatus"] = "REQUESTED" if deadline else None
+            attributes["mdmMigrationDeadlineDateTime"] = deadline
+        attributes["updatedDateTime"] = iso_z(datetime.now(timezone.utc))
+        self._devices.put(device)
+        return None
 
 
 vendor = Vendor("abm", {"business": "/abm/v1", "school": "/asm/v1"}, authenticate, error_body, ABMState)
@@ -153,13 +218,20 @@ def token_error(error):
     return json_response(400, {"error": error}, {"Cache-Control": "no-store"})
 
 
+def registered_clients(options):
+    """client id -> the scope its API account grants."""
+    return {options.abm_client_id: SCOPES["business"],
+            getattr(options, "asm_client_id", DEFAULT_SCHOOL_CLIENT_ID): SCOPES["school"]}
+
+
 @vendor.post("/abm/auth/oauth2/token", mounted=False, auth=False)
 def issue_token(request):
     options, form = request.app.options, request.form()
     if form.get("grant_type") != "client_credentials":
         return token_error("unsupported_grant_type")
     client_id = form.get("client_id")
-    if client_id != options.abm_client_id or form.get("client_assertion_type") != ASSERTION_TYPE:
+    clients = registered_clients(options)
+    if client_id not in clients or form.get("client_assertion_type") != ASSERTION_TYPE:
         return token_error("invalid_client")
     try:
         assertion = form.get("client_assertion") or ""
@@ -170,22 +242,45 @@ def issue_token(request):
                             issuer=client_id, options={"require": ["exp", "iss", "sub", "aud"]})
     except jwt.PyJWTError:
         return token_error("invalid_client")
-    if claims.get("sub") != client_id:
+    if claims.get("sub") != client_id or claims["exp"] > time.time() + MAX_ASSERTION_DAYS * 86400:
         return token_error("invalid_client")
     scope = form.get("scope")
-    if scope not in SCOPES.values():
+    # RFC 6749 5.2: invalid_scope also covers a scope beyond what the client was granted; an
+    # Apple Business account has no school.api and an Apple School account no business.api.
+    if scope != clients[client_id]:
         return token_error("invalid_scope")
     token = secrets.token_urlsafe(32)
-    request.state.tokens[token] = (scope, time.time() + options.abm_token_ttl)
-    return json_response(200, {"access_token": token, "token_type": "Bearer", "expires_in": options.abm_token_ttl},
+    ttl = request.state.token_ttl
+    request.state.tokens[token] = (scope, time.time() + ttl)
+    return json_response(200, {"access_token": token, "token_type": "Bearer", "expires_in": ttl},
                          {"Cache-Control": "no-store"})
 
 
 @vendor.post("/_sim/abm/expire_tokens", mounted=False, auth=False)
 def expire_tokens(request):
+    body = request.json() if request.body.strip() else None
+    if isinstance(body, dict) and body.get("on"):
+        try:
+            request.state.revoke_on = re.compile(body["on"])
+        except (re.error, TypeError):
+            raise HTTPError(400, "on: not a regular expression")
+        return json_response(200, {"revoked": 0, "on": body["on"]})
     revoked = len(request.state.tokens)
     request.state.tokens.clear()
     return json_response(200, {"revoked": revoked})
+
+
+@vendor.post("/_sim/abm/token_ttl", mounted=False, auth=False)
+def set_token_ttl(request):
+    body = request.json()
+    try:
+        seconds = int(body["seconds"] or request.app.options.abm_token_ttl)  # null: back to the default
+    except (TypeError, KeyError, ValueError):
+        raise HTTPError(400, 'give {"seconds": N} (null: the default)')
+    if seconds < 1:
+        raise HTTPError(400, "seconds must be >= 1")
+    request.state.token_ttl = seconds
+    return json_response(200, {"seconds": seconds})
 
 
 def encode_cursor(offset):
@@ -316,22 +411,47 @@ def invalid_entity(detail, code="ENTITY_ERROR.ATTRIBUTE.INVALID"):
     return HTTPError(409, "The provided entity is invalid", code=code, detail=detail)
 
 
+def parse_deadline(text):
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        raise HTTPError(400, "A parameter has an invalid value", code="PARAMETER_ERROR.INVALID",
+                        detail="'mdmMigrationDeadlineDateTime' must be an ISO 8601 date-time.")
+
+
+def check_deadline(activity_type, text):
+    """Apple's range for a migration deadline: at most 90 days ahead, and for a new migration
+    in the future (an update may move it into the past: the device then migrates at once)."""
+    if not text:
+        raise invalid_entity("'activityTypeMetadata.mdmMigrationDeadlineDateTime' is required for %s."
+                             % activity_type)
+    moment = parse_deadline(text)
+    now = datetime.now(timezone.utc)
+    if moment > now + timedelta(days=MAX_DEADLINE_DAYS) or (activity_type == DEADLINE_TYPE and moment <= now):
+        raise invalid_entity("The migration deadline %s is outside the allowed range: it can't be more than %d "
+                             "days in the future." % (text, MAX_DEADLINE_DAYS), "ENTITY_ERROR.ATTRIBUTE.INVALID")
+    return text
+
+
 @vendor.post("/orgDeviceActivities")
 def create_activity(request):
     body = request.json()
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict) or data.get("type") != "orgDeviceActivities":
         raise invalid_entity("The request entity must be of type 'orgDeviceActivities'.", "ENTITY_ERROR.INVALID_TYPE")
-    activity_type = (data.get("attributes") or {}).get("activityType")
-    if activity_type not in ACTIVITY_TYPES:
-        raise invalid_entity("'activityType' must be one of %s." % ", ".join(ACTIVITY_TYPES))
+    attributes = data.get("attributes") or {}
+    activity_type = attributes.get("activityType")
+    allowed = ACTIVITY_TYPES[request.mount]
+    if activity_type not in allowed:
+        raise invalid_entity("'activityType' must be one of %s." % ", ".join(allowed))
     relationships = data.get("relationships") or {}
     server = ((relationships.get("mdmServer") or {}).get("data") or {})
     devices = (relationships.get("devices") or {}).get("data")
-    deadline = ((data.get("attributes") or {}).get("activityTypeMetadata") or {}).get("mdmMigrationDeadlineDateTime")
-    if activity_type == DEADLINE_TYPE and not deadline:
-        raise invalid_entity("'activityTypeMetadata.mdmMigrationDeadlineDateTime' is required for %s." % DEADLINE_TYPE)
-    if activity_type == "RELEASE_DEVICES":
+    deadline = None
+    if activity_type in (DEADLINE_TYPE, UPDATE_DEADLINE_TYPE):
+        deadline = check_deadline(activity_type, (attributes.get("activityTypeMetadata") or {})
+                                  .get("mdmMigrationDeadlineDateTime"))
+    if activity_type not in NEEDS_SERVER:  # update, cancel and release name no service
         server = {"type": "mdmServers", "id": None}
     elif server.get("type") != "mdmServers" or not server.get("id"):
         raise invalid_entity("The 'mdmServer' relationship is required.", "ENTITY_ERROR.RELATIONSHIP.INVALID")
@@ -345,7 +465,7 @@ def create_activity(request):
     activity_id = str(uuid.uuid4())
     state.activities[activity_id] = {
         "id": activity_id, "type": activity_type, "server": server["id"], "serials": [d["id"] for d in devices],
-        "deadline": deadline if activity_type == DEADLINE_TYPE else None,
+        "deadline": deadline,
         "status": "IN_PROGRESS", "sub_status": "SUBMITTED", "created": iso_z(datetime.now(timezone.utc)),
         "due": time.time() + state.options.abm_activity_seconds}
     return json_response(201, {"data": present_activity(request, state.activities[activity_id]),
@@ -357,7 +477,7 @@ def present_activity(request, activity):
                   "createdDateTime": activity["created"]}
     if activity.get("completed"):
         attributes["completedDateTime"] = activity["completed"]
-        attributes["downloadUrl"] = request.root_url + "/abm/activity-logs/%s.csv" % activity["id"]
+        attributes["downloadUrl"] = request.root_url + BLOB_PATH % activity["id"]
     return {"type": "orgDeviceActivities", "id": activity["id"], "attributes": attributes,
             "links": {"self": request.mount_url("/orgDeviceActivities/%s" % activity["id"])}}
 
@@ -372,9 +492,14 @@ def show_activity(request):
     return json_response(200, {"data": present_activity(request, activity), "links": {"self": request.url}})
 
 
-@vendor.get("/abm/activity-logs/{id}.csv", mounted=False, auth=False)
+@vendor.get(BLOB_PATH % "{id}", mounted=False, auth=False)
 def download_activity_log(request):
-    """The per-device log an activity's downloadUrl points at (a pre-signed blob: no auth)."""
+    """The per-device log an activity's downloadUrl points at: a pre-signed blob, outside the API
+    host's paths, needing no auth.  Like pre-signed blob stores (S3 answers 400 InvalidArgument
+    "Only one auth mechanism allowed"), it refuses a request that also sends Authorization: the
+    API's bearer token must never leave for it."""
+    if request.headers.get("Authorization"):
+        return Response(400, b"Only one auth mechanism allowed", "text/plain")
     state = request.state
     state.settle()
     activity = state.activities.get(request.params["id"])

@@ -18,7 +18,8 @@ POST   /_sim/fixtures   loads objects, JSON:
   object whose id exists is deep-merged into it (nested objects merge, lists are replaced),
   others are added.  replace: each collection named is replaced by exactly the objects given
   (generated ones are dropped).  Answers {"loaded": {vendor: {collection: count}}}.
-POST   /_sim/abm/expire_tokens   revokes every ABM access token (see abm.py)
+POST   /_sim/abm/expire_tokens   revokes every ABM access token, now or on a later request (see abm.py)
+POST   /_sim/abm/token_ttl       the lifetime of the ABM tokens issued from now on (see abm.py)
 """
 
 import re

@@ -10,9 +10,21 @@ answers as {"code": 200, "message": "success", "content": ...} (`wrapped`).
 
 `GET /device/v0/devices/` filters (all optional, combined with AND): serial, udid, state,
 platform (ANDROID|APPLE), os (iOS|iPadOS|Android), android_version, ios_version,
-ipados_version, is_gms, group_multi (comma-separated group ids), device_source (csv of
+ipados_version, is_gms, group_multi (comma-separated group ids), group_multi_immediate (the
+group itself, not its subgroups; the simulated groups have none), assigned_blueprint_id,
+current_blueprint_id, current_blueprint_version_id, current_blueprint_version_id_net (read as
+"not equal to": the reference names the filter without describing it), battery_level_gte,
+battery_level_lte, active_connection (WIFI, CELLULAR, ETHERNET), device_source (csv of
 ABM, NON_ABM), search (name, alias, serial, imei, model, brand, manufacturer, udid, wifi MAC),
 ordering (device_name, created_on, last_seen, serial, state; "-" prefix: descending).
+A filter typed <uuid> in the reference answers 400 for a value that is not a UUID, as Django
+REST framework's UUID filters do.
+
+Page size: Esper documents no maximum for `limit` (neither the reference nor the public API
+docs give one), so none is applied.  POST /_sim/esper/paging {"max_limit": N} (null to lift it,
+reset by /_sim/reset) caps it the way Django REST framework's `max_limit` does: a larger `limit`
+gets N results and `next` links carry limit=N.  It lets tests check that a client steps through
+offsets by the page size the server returned, not the one it asked for.
 
 Fixtures (under "esper"): "devices", a list of device objects in the shape above.
 """
@@ -46,6 +58,8 @@ class EsperState:
         fleet = self.fleet = app.fleet
         self.devices = Table(fleet.size, lambda i: generated.device_id(fleet, i), lambda i: generated.device(fleet, i))
         self.groups = Table.of(generated.groups(fleet))
+        self.blueprints = generated.blueprints(fleet)
+        self.max_limit = None
 
     def load(self, data, replace):
         if "devices" in data:
@@ -83,6 +97,9 @@ def page_url(request, offset, limit):
 def paginate(request, ids, present):
     """One Esper page of `ids`: {"count", "next", "previous", "results"}."""
     limit = query_int(request, "limit", DEFAULT_LIMIT, low=1)
+    max_limit = getattr(request.state, "max_limit", None)
+    if max_limit:
+        limit = min(limit, max_limit)
     offset = query_int(request, "offset", 0)
     chunk = ids[offset:offset + limit]
     return {"count": len(ids),
@@ -107,10 +124,43 @@ def field(device, path):
     return device
 
 
+def query_uuid(request, name):
+    value = request.query[name]
+    if not UUID.match(value):
+        raise HTTPError(400, "%s: '%s' is not a valid UUID." % (name, value))
+    return value.lower()
+
+
+def query_number(request, name):
+    try:
+        return float(request.query[name])
+    except ValueError:
+        raise HTTPError(400, "%s: enter a number." % name)
+
+
 def device_filters(request):
     """(name, test) pairs for the filters present in the query."""
     q = request.query
     tests = []
+    for name in ("assigned_blueprint_id", "current_blueprint_id", "current_blueprint_version_id"):
+        if q.get(name):
+            tests.append(lambda d, name=name, wanted=query_uuid(request, name):
+                         (field(d, ("blueprint_info", name)) or "").lower() == wanted)
+    if q.get("current_blueprint_version_id_net"):
+        unwanted = query_uuid(request, "current_blueprint_version_id_net")
+        tests.append(lambda d: (field(d, ("blueprint_info", "current_blueprint_version_id")) or "").lower() != unwanted)
+    if q.get("battery_level_gte"):
+        low = query_number(request, "battery_level_gte")
+        tests.append(lambda d: (field(d, ("battery_stats", "battery_level")) or 0) >= low)
+    if q.get("battery_level_lte"):
+        high = query_number(request, "battery_level_lte")
+        tests.append(lambda d: (field(d, ("battery_stats", "battery_level")) or 0) <= high)
+    if q.get("active_connection"):
+        tests.append(lambda d: (field(d, ("network_stats", "current_active_connection")) or "").upper()
+                     == q["active_connection"].upper())
+    if q.get("group_multi_immediate"):
+        immediate = query_uuid(request, "group_multi_immediate")
+        tests.append(lambda d: immediate in (d.get("groups") or []))
     if q.get("serial"):
         tests.append(lambda d: (d.get("serial") or "").lower() == q["serial"].lower())
     if q.get("udid"):
@@ -129,7 +179,10 @@ def device_filters(request):
     if q.get("is_gms"):
         tests.append(lambda d: bool(d.get("is_gms")) == request.flag("is_gms"))
     if q.get("group_multi"):
-        groups = set(q["group_multi"].split(","))
+        groups = set(g.strip().lower() for g in q["group_multi"].split(","))
+        bad = [g for g in groups if not UUID.match(g)]
+        if bad:
+            raise HTTPError(400, "group_multi: '%s' is not a valid UUID." % bad[0])
         tests.append(lambda d: bool(groups.intersection(d.get("groups") or [])))
     if q.get("device_source"):
         sources = {s.strip().upper() for s in q["device_source"].split(",")}
@@ -174,3 +227,18 @@ def show_device(request):
     if device is None:
         raise HTTPError(404, "Device not found")
     return wrapped(device)
+
+
+@vendor.get("/_sim/esper/paging", mounted=False, auth=False)
+def show_paging(request):
+    return json_response(200, {"max_limit": request.app.states["esper"].max_limit})
+
+
+@vendor.post("/_sim/esper/paging", mounted=False, auth=False)
+def set_paging(request):
+    body = request.json() or {}
+    max_limit = body.get("max_limit")
+    if max_limit is not None and (not isinstance(max_limit, int) or isinstance(max_limit, bool) or max_limit < 1):
+        raise HTTPError(400, "max_limit: a positive integer or null")
+    request.app.states["esper"].max_limit = max_limit
+    return json_response(200, {"max_limit": max_limit})

@@ -74,6 +74,9 @@ def org_device(fleet, server_ids, index):
         "purchaseSourceId": {"APPLE": "%07d" % below(r, 10 ** 7), "RESELLER": "%06X" % r.getrandbits(24)}
         .get(source, ""),
         "purchaseSourceType": source,
+        # Apple Business API 2.3 / School 1.6; mdmMigrationStatus and mdmMigrationDeadlineDateTime
+        # appear once a migration is requested (see abm.py).
+        "isMdmMigrationCapable": True,
     }
     return {"type": "orgDevices", "id": hardware.serial, "attributes": attributes,
             "_server": None if number is None else server_ids[number], "_locked": is_locked(index)}

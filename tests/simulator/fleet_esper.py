@@ -6,11 +6,20 @@ SDK shows: `id`, `device_name`, `alias_name`, `state`/`status` (integers), `plat
 `softwareInfo` (`androidVersion` or `osVersion`), `networkInfo`, ..., plus a top-level `serial`
 (the `serial` filter matches it).  States: 1 active, 20 inactive, 30 provisioning;
 status: 1 online, 60 offline.
+
+The reference filters the device list by blueprint, battery level and active connection but shows
+no record; the fields those filters read follow the shape public Esper clients use:
+`blueprint_info` {`assigned_blueprint_id`, `current_blueprint_id`, `current_blueprint_version_id`},
+`battery_stats` {`battery_level`}, `network_stats` {`current_active_connection`}.  Blueprints are
+a fixed set (`blueprints`); a device's current blueprint is its assigned one, and its current
+version the blueprint's latest unless the device lags one version behind.
 """
 
 from .fixtures import SALT_ESPER, base_n, below, later, mac_address, mix, moment, pick, rng, uuid_from
 
 GROUPS = ("Kiosks", "Handhelds", "Corporate iOS")
+BLUEPRINTS = ("Kiosk Android", "Warehouse Handheld", "Corporate iPhone")
+CONNECTIONS = ("WIFI", "CELLULAR", "ETHERNET")
 ANDROID_MODELS = (  # manufacturer, brand, model, serial prefix
     ("samsung", "samsung", "SM-T510", "R52"), ("samsung", "samsung", "SM-G991U", "R5C"),
     ("Zebra Technologies", "Zebra", "TC52", "21"), ("LENOVO", "Lenovo", "TB-X606F", "HA"),
@@ -31,6 +40,32 @@ def group_ids(fleet):
 
 def groups(fleet):
     return [{"id": gid, "name": name} for gid, name in zip(group_ids(fleet), GROUPS)]
+
+
+def blueprint_ids(fleet):
+    return [uuid_from(fleet.seed, SALT_ESPER, -2, number) for number in range(len(BLUEPRINTS))]
+
+
+def blueprint_version_id(fleet, number, version):
+    return uuid_from(fleet.seed, SALT_ESPER, -3, number, version)
+
+
+def blueprints(fleet):
+    """{id, name, latest_version_id, previous_version_id} of each blueprint."""
+    return [{"id": bid, "name": name, "latest_version_id": blueprint_version_id(fleet, number, 2),
+             "previous_version_id": blueprint_version_id(fleet, number, 1)}
+            for number, (bid, name) in enumerate(zip(blueprint_ids(fleet), BLUEPRINTS))]
+
+
+def blueprint_info(fleet, index):
+    """Most devices follow a blueprint; a few have none (None ids)."""
+    h = mix(fleet.seed, SALT_ESPER, index, 7)
+    if h % 10 == 0:
+        return {"assigned_blueprint_id": None, "current_blueprint_id": None, "current_blueprint_version_id": None}
+    number = (h >> 4) % len(BLUEPRINTS)
+    version = 1 if (h >> 8) % 5 == 0 else 2
+    return {"assigned_blueprint_id": blueprint_ids(fleet)[number], "current_blueprint_id": blueprint_ids(fleet)[number],
+            "current_blueprint_version_id": blueprint_version_id(fleet, number, version)}
 
 
 def device_id(fleet, index):
@@ -56,6 +91,10 @@ def device(fleet, index):
         "groups": [group_ids(fleet)[group_number]], "tags": [],
         "provisioned_on": stamp(provisioned), "created_on": stamp(provisioned),
         "updated_on": stamp(seen), "last_seen": stamp(seen), "is_active": state == 1,
+        # from mix(), not r: drawing from r would change every value generated after them
+        "blueprint_info": blueprint_info(fleet, index),
+        "battery_stats": {"battery_level": 5 + mix(fleet.seed, SALT_ESPER, index, 8) % 96},
+        "network_stats": {"current_active_connection": CONNECTIONS[mix(fleet.seed, SALT_ESPER, index, 9) % 3]},
     }
     if is_apple(fleet, index):
         hw = fleet.apple_hardware(index)

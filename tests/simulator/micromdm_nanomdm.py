@@ -15,8 +15,11 @@ APIResult = {"status": {id: {"push_result"?, "push_error"?, "command_error"?}}, 
                                 Queued ids are pushed (push_result) unless nopush.
   GET /v1/push/{ids}            200 / 207 / 500 APIResult with push_result or push_error per id
   PUT /v1/pushcert              body: PEM certificate + unencrypted private key -> 200
-                                {"topic", "not_after"}; a body without both -> 500 {"error"}
-                                (the spec documents 500 for a body it cannot read)
+                                {"topic", "not_after"}; a certificate or key it cannot use -> 400
+                                {"error"} (the current openapi.yaml: 400/500 APIError {"error"};
+                                an older one documented only 500), a key that is not the
+                                certificate's -> 400 too (NanoMDM loads them with tls.X509KeyPair)
+{ids} is percent-decoded, then split on commas (as NanoMDM reads its path).
 Queued commands are kept per id (state.nanomdm.queues) and shown by nothing in the API (NanoMDM
 has no queue endpoint); tests read the request log's body_excerpt.
 
@@ -25,6 +28,7 @@ Imported automatically by server.load_vendors (a micromdm_*.py file of this pack
 
 import plistlib
 import uuid as uuidlib
+from urllib.parse import unquote
 
 from .micromdm import vendor
 from .server import Response, json_response
@@ -60,7 +64,7 @@ def known_ids(request):
 
 
 def ids_of(request):
-    return [i for i in request.params["ids"].split(",") if i]
+    return [i for i in unquote(request.params["ids"]).split(",") if i]
 
 
 def answer(status_map, failed, total, extra):
@@ -125,16 +129,23 @@ def pushcert(request):
         return refused
     try:
         from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
         from cryptography.x509.oid import NameOID
 
         cert = x509.load_pem_x509_certificate(request.body)
-        if b"PRIVATE KEY-----" not in request.body:
-            raise ValueError("no private key in the body")
+        start = request.body.find(b"-----BEGIN", request.body.find(b"-----END CERTIFICATE-----"))
+        if b"PRIVATE KEY-----" not in request.body or start < 0:
+            raise ValueError("tls: failed to find any PEM data in key input")
+        key = serialization.load_pem_private_key(request.body[start:], password=None)
+        spki = serialization.PublicFormat.SubjectPublicKeyInfo
+        if key.public_key().public_bytes(serialization.Encoding.DER, spki) != \
+                cert.public_key().public_bytes(serialization.Encoding.DER, spki):
+            raise ValueError("tls: private key does not match public key")
         uids = cert.subject.get_attributes_for_oid(NameOID.USER_ID)
         if not uids:
             raise ValueError("the certificate has no UID (topic) attribute")
     except Exception as exc:
-        return json_response(500, {"error": str(exc)})
+        return json_response(400, {"error": str(exc)})
     topic = uids[0].value
     nano(request).topic = topic
     return json_response(200, {"topic": topic,

@@ -3,47 +3,140 @@ of micromdm.py, next to the 2016 API under /micromdm/management/v1: the same ser
 (`micromdm_url`) serves both, and the flavor option of the modules picks the API.
 
 Auth: as micromdm.py (HTTP Basic "micromdm:<api key>", 401 {"error": "you need to log in"}).
-Errors: {"error": message}.  Sources: micromdm/micromdm tools/api (get_devices,
-commands/install_profile), micromdm/docs tools/paw/curl.sh (POST /v1/commands bodies and the
-{"payload": {"CommandUUID", "Command": {"request_type"}}} answer); device fields as read by
-mdmdirector (serial_number, udid, enrollment_status, last_seen).
+Errors, as micromdm pkg/httputil ErrorEncoder writes them: HTTP 500 {"error": message} (the
+services return plain errors, which carry no status), except for bodies that are not JSON (400 here).
 
+Sources (github.com/micromdm/micromdm unless noted): cmd/micromdm/serve.go (which services are
+registered), platform/*/server.go / transport (paths and methods; list endpoints are POST since pull
+requests #522-#524), the request/response structs of each endpoint file, the stores' validation
+(builtin/db.go), tools/api scripts; device fields as read by mdmdirector.
+
+Devices
   POST   /v1/devices            {"filter_serial": [..], "filter_udid": [..]} (both optional; {} or
                                 no body lists every device) -> 200 {"devices": [DEVICE_V1, ...]}
                                 DEVICE_V1 = {serial_number, udid, enrollment_status, last_seen,
                                 dep_profile_status}, from the same fleet as /management/v1
+  POST   /v1/devices/{udid}/block    -> 200 {} (platform/remove: any UDID is stored; the device gets
+  POST   /v1/devices/{udid}/unblock  -> 200 {}  401 at its next connection). No API lists blocks.
+Commands (platform/command)
   POST   /v1/commands           {"udid", "request_type", ...request keys} -> 200 {"payload":
                                 {"CommandUUID", "Command": {"request_type", ...}}}; 400 {"error"}
                                 without udid or request_type.  Any UDID is queued (MicroMDM does
-                                not check it).  The command is queued on the UDID.
-  GET    /v1/commands/{udid}    -> 200 {"commands": [{"uuid", "request_type", "payload"}, ...]}
-                                (the queue; the simulator's shape: the real one is not documented)
-  DELETE /v1/commands/{udid}    -> 200 {} and the queue is empty
-  POST   /v1/push/{udid}        -> 200 {"status": "success", "id": push id}
+                                not check it).  The command is queued on the UDID as its plist.
+  GET    /v1/commands/{udid}    -> 200 {"device_command": {"commands": [{"uuid", "payload"}]}}: view.go
+                                wraps the queue's JSON in "device_command"; the queue's own shape is not
+                                in the sources read, so it follows the MicroMDM-compatible queue format
+                                a NanoMDM/MicroMDM client library describes ({"commands": [{"uuid",
+                                "payload": base64 command plist}]}).  payload is the command plist
+                                ({CommandUUID, Command: {RequestType, ...Apple keys}}).
+  DELETE /v1/commands/{udid}    -> 200 {} and the queue is empty (pull request #864)
+Push (platform/apns)
+  POST   /v1/push/{udid}        -> 200 {"status": "success", "push_notification_id"}; a UDID without
+                                push info (not enrolled, unknown) -> 500 {"error": "retrieving PushInfo
+                                by UDID: ..."} (the endpoint's pushResponse{Err, Status: "failure"}).
+Profiles (platform/profile; Profile has no JSON tags: keys "Identifier", "Mobileconfig" base64)
+  PUT    /v1/profiles           {"profile": PROFILE} -> 200 {}; 500 "Profile struct must have
+                                Identifier", "no Mobileconfig data", "Mobileconfig is not XML nor PKCS7
+                                parseable" (data not starting "<?xml" is read as PKCS7), "payload
+                                Identifier does not match Profile"
+  POST   /v1/profiles           {"id": identifier or ""} -> 200 {"profiles": [PROFILE, ...]};
+                                500 "not found: Profile id X" for an unknown id
+  DELETE /v1/profiles           {"ids": [identifier, ...]} -> 200 {}; 500 "not found: Profile id X"
+Blueprints (platform/blueprint; the JSON keys of blueprint.go)
+  PUT    /v1/blueprints         {"blueprint": BLUEPRINT} -> 200 {}; 500 "Blueprint must have Name and
+                                UUID", "Blueprint not saved: same name X exists" (another UUID),
+                                "Profile ID P in Blueprint X does not exist"
+  POST   /v1/blueprints         {} -> 200 {"blueprints": [BLUEPRINT, ...]} (a filter body is accepted
+                                and ignored: its JSON key is not established from the sources read)
+  DELETE /v1/blueprints         {"names": [name, ...]} -> 200 {}; 500 "not found: Blueprint name X"
+  BLUEPRINT = {uuid, name, install_application_manifest_urls, profile_ids, user_uuids,
+               skip_primary_setup_account_creation, set_primary_setup_account_as_regular_user, apply_at}
+DEP (platform/dep, platform/dep/sync)
+  POST   /v1/dep/syncnow        -> 200 with an empty body (the sync runs in the background)
+  POST   /v1/dep/devices        {"serials": [...]} -> 200 {"devices": {serial: DEP_DEVICE}} (Apple's
+                                device details, which MicroMDM passes through); a serial this server
+                                does not hold in DEP gets {"serial_number", "response_status":
+                                "NOT_ACCESSIBLE"} (Apple's value for it, from Apple's public docs; not
+                                shown in the sources read)
+  PUT    /v1/dep/profiles       DEP profile -> 200 {"profile_uuid", "devices": {serial: "SUCCESS"|
+                                "NOT_ACCESSIBLE"}} (Apple's define-profile answer, passed through)
+  POST   /v1/dep/profiles       {"uuid"} -> 200 the DEP profile; 500 for an unknown uuid
+  GET    /v1/dep/account        -> 200 Apple's account details
+
+Seed data: profile com.example.sim.baseline (the /management/v1 one) and blueprints "baseline"
+(apply_at Enroll, that profile) and "lab-setup" (not applied: apply_at empty).
 
 Imported automatically by server.load_vendors (a micromdm_*.py file of this package).
 """
 
+import base64
+import binascii
+import plistlib
 import uuid as uuidlib
+from urllib.parse import unquote
 
+from .fixtures import SALT_MICROMDM, uuid_from
 from .micromdm import vendor
-from .server import HTTPError, json_response
+from .micromdm_management import SEED_PROFILE_IDENTIFIER, seed_profile_data
+from .server import HTTPError, Response, json_response
 
 PREFIX = "/micromdm/v1"
+APPLY_AT_ENROLL = "Enroll"
+# JSON keys of MicroMDM's command request (mdm package) -> Apple's plist keys, for the queued plist.
+PLIST_KEYS = {"queries": "Queries", "payload": "Payload", "identifier": "Identifier",
+              "identifiers": "Identifiers", "managed_apps_only": "ManagedAppsOnly",
+              "itunes_store_id": "iTunesStoreID", "manifest_url": "ManifestURL",
+              "management_flags": "ManagementFlags", "pin": "PIN", "message": "Message",
+              "phone_number": "PhoneNumber"}
 
 
 class V1State:
-    def __init__(self):
-        self.queues = {}  # udid -> [command, ...]
+    def __init__(self, seed):
+        self.queues = {}  # udid -> [{"uuid", "payload": plist bytes}, ...]
         self.pushes = {}  # udid -> count
+        self.blocked = set()
+        self.dep_syncs = 0
+        self.dep_profiles = {}
+        # the seed profile, as 1.x stores it (XML with its <?xml header)
+        self.profiles = {SEED_PROFILE_IDENTIFIER: {
+            "Identifier": SEED_PROFILE_IDENTIFIER,
+            "Mobileconfig": base64.b64encode(plistlib.dumps(plistlib.loads(
+                base64.b64decode(seed_profile_data(seed))))).decode()}}
+        self.blueprints = {}
+        for k, (name, apply_at, profiles) in enumerate((("baseline", [APPLY_AT_ENROLL], [SEED_PROFILE_IDENTIFIER]),
+                                                        ("lab-setup", [], []))):
+            blueprint_uuid = uuid_from(seed, SALT_MICROMDM, -6, k)
+            self.blueprints[blueprint_uuid] = {
+                "uuid": blueprint_uuid, "name": name, "install_application_manifest_urls": [],
+                "profile_ids": profiles, "user_uuids": [], "skip_primary_setup_account_creation": False,
+                "set_primary_setup_account_as_regular_user": False, "apply_at": apply_at}
 
 
 def v1(request):
     state = request.state
     found = getattr(state, "v1", None)
     if found is None:
-        found = state.v1 = V1State()
+        found = state.v1 = V1State(request.app.fleet.seed)
     return found
+
+
+def failure(message):
+    """What MicroMDM answers for a service error: 500 {"error"} (pkg/httputil ErrorEncoder)."""
+    return HTTPError(500, message)
+
+
+def body_object(request, allow_empty=True):
+    body = request.json()
+    if body is None and allow_empty:
+        return {}
+    if not isinstance(body, dict):
+        raise HTTPError(400, "request body must be a JSON object")
+    return body
+
+
+def all_devices(request):
+    devices = request.state.devices
+    return devices.records(devices.ids())
 
 
 def device_v1(device):
@@ -61,16 +154,19 @@ def string_list(body, key):
     return value
 
 
+def param(request, name):
+    return unquote(request.params[name])  # gorilla/mux hands handlers the decoded path variable
+
+
+# ---- devices -------------------------------------------------------------------------------------
+
 @vendor.post(PREFIX + "/devices", mounted=False)
 def list_devices(request):
-    body = request.json() or {}
-    if not isinstance(body, dict):
-        raise HTTPError(400, "request body must be a JSON object")
+    body = body_object(request)
     serials = string_list(body, "filter_serial")
     udids = string_list(body, "filter_udid")
-    devices = request.state.devices
     found = []
-    for device in devices.records(devices.ids()):
+    for device in all_devices(request):
         if serials and device.get("serial_number") not in serials:
             continue
         if udids and device.get("udid") not in udids:
@@ -79,11 +175,39 @@ def list_devices(request):
     return json_response(200, {"devices": found})
 
 
+@vendor.post(PREFIX + "/devices/{udid}/block", mounted=False)
+def block_device(request):
+    v1(request).blocked.add(param(request, "udid"))
+    return json_response(200, {})
+
+
+@vendor.post(PREFIX + "/devices/{udid}/unblock", mounted=False)
+def unblock_device(request):
+    v1(request).blocked.discard(param(request, "udid"))
+    return json_response(200, {})
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+def command_plist(command_uuid, command):
+    """The plist MicroMDM queues for a JSON command: Apple's keys, profile data as <data>."""
+    apple = {"RequestType": command["request_type"]}
+    for key, value in command.items():
+        if key == "request_type":
+            continue
+        name = PLIST_KEYS.get(key) or "".join(part.capitalize() for part in key.split("_"))
+        if key == "payload" and isinstance(value, str):
+            try:
+                value = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                raise HTTPError(400, "payload is not base64")
+        apple[name] = value
+    return plistlib.dumps({"CommandUUID": command_uuid, "Command": apple})
+
+
 @vendor.post(PREFIX + "/commands", mounted=False)
 def new_command(request):
-    body = request.json()
-    if not isinstance(body, dict):
-        raise HTTPError(400, "request body must be a JSON object")
+    body = body_object(request, allow_empty=False)
     udid, request_type = body.get("udid"), body.get("request_type")
     if not isinstance(udid, str) or not udid:
         raise HTTPError(400, "udid is required")
@@ -91,25 +215,198 @@ def new_command(request):
         raise HTTPError(400, "request_type is required")
     command = dict((k, v) for k, v in body.items() if k != "udid")
     command_uuid = str(uuidlib.uuid4())
-    v1(request).queues.setdefault(udid, []).append({"uuid": command_uuid, "request_type": request_type,
-                                                    "payload": command})
+    payload = command_plist(command_uuid, command)
+    v1(request).queues.setdefault(udid, []).append({"uuid": command_uuid, "payload": payload})
     return json_response(200, {"payload": {"CommandUUID": command_uuid, "Command": command}})
 
 
 @vendor.get(PREFIX + "/commands/{udid}", mounted=False)
 def show_queue(request):
-    return json_response(200, {"commands": list(v1(request).queues.get(request.params["udid"], []))})
+    queue = v1(request).queues.get(param(request, "udid"), [])
+    return json_response(200, {"device_command": {"commands": [
+        {"uuid": c["uuid"], "payload": base64.b64encode(c["payload"]).decode()} for c in queue]}})
 
 
 @vendor.delete(PREFIX + "/commands/{udid}", mounted=False)
 def clear_queue(request):
-    v1(request).queues.pop(request.params["udid"], None)
+    v1(request).queues.pop(param(request, "udid"), None)
     return json_response(200, {})
 
+
+# ---- push ----------------------------------------------------------------------------------------
 
 @vendor.post(PREFIX + "/push/{udid}", mounted=False)
 def push(request):
     state = v1(request)
-    udid = request.params["udid"]
+    udid = param(request, "udid")
+    if not any(d.get("udid") == udid and d.get("enrolled") for d in all_devices(request)):
+        # PushInfo is stored at TokenUpdate: an unknown or unenrolled device has none
+        raise failure("retrieving PushInfo by UDID: not found: PushInfo udid %s" % udid)
     state.pushes[udid] = state.pushes.get(udid, 0) + 1
-    return json_response(200, {"status": "success", "id": str(uuidlib.uuid4())})
+    return json_response(200, {"status": "success", "push_notification_id": str(uuidlib.uuid4()).upper()})
+
+
+# ---- profiles ------------------------------------------------------------------------------------
+
+def check_profile_v1(profile):
+    identifier, data = profile.get("Identifier"), profile.get("Mobileconfig")
+    if not isinstance(identifier, str) or not identifier:
+        raise failure("Profile struct must have Identifier")
+    if not isinstance(data, str) or not data:
+        raise failure("no Mobileconfig data")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise HTTPError(400, "json: illegal base64 data in Mobileconfig")
+    if len(raw) > 5 and raw[:5] != b"<?xml":
+        raise failure("Mobileconfig is not XML nor PKCS7 parseable: pkcs7: input data is not a PKCS7 structure")
+    try:
+        parsed = plistlib.loads(raw)
+    except Exception as exc:
+        raise failure("plist: %s" % exc)
+    own = parsed.get("PayloadIdentifier") if isinstance(parsed, dict) else None
+    if not own:
+        raise failure("empty PayloadIdentifier in profile")
+    if own != identifier:
+        raise failure("payload Identifier does not match Profile")
+
+
+@vendor.put(PREFIX + "/profiles", mounted=False)
+def apply_profile(request):
+    profile = body_object(request).get("profile")
+    if not isinstance(profile, dict):
+        raise failure("Profile struct must have Identifier")
+    check_profile_v1(profile)
+    v1(request).profiles[profile["Identifier"]] = {"Identifier": profile["Identifier"],
+                                                   "Mobileconfig": profile["Mobileconfig"]}
+    return json_response(200, {})
+
+
+@vendor.post(PREFIX + "/profiles", mounted=False)
+def get_profiles(request):
+    wanted = body_object(request).get("id") or ""
+    profiles = v1(request).profiles
+    if wanted:
+        if wanted not in profiles:
+            raise failure("not found: Profile id %s" % wanted)
+        return json_response(200, {"profiles": [profiles[wanted]]})
+    return json_response(200, {"profiles": list(profiles.values())})
+
+
+@vendor.delete(PREFIX + "/profiles", mounted=False)
+def remove_profiles(request):
+    ids = string_list(body_object(request), "ids") or []
+    profiles = v1(request).profiles
+    for identifier in ids:  # one by one, as RemoveProfiles does: the first unknown one stops it
+        if identifier not in profiles:
+            raise failure("not found: Profile id %s" % identifier)
+        del profiles[identifier]
+    return json_response(200, {})
+
+
+# ---- blueprints ----------------------------------------------------------------------------------
+
+BLUEPRINT_LISTS = ("install_application_manifest_urls", "profile_ids", "user_uuids", "apply_at")
+
+
+@vendor.put(PREFIX + "/blueprints", mounted=False)
+def apply_blueprint(request):
+    blueprint = body_object(request).get("blueprint")
+    if not isinstance(blueprint, dict):
+        raise failure("Blueprint must have Name and UUID")
+    state = v1(request)
+    name, blueprint_uuid = blueprint.get("name"), blueprint.get("uuid")
+    if not isinstance(name, str) or not name or not isinstance(blueprint_uuid, str) or not blueprint_uuid:
+        raise failure("Blueprint must have Name and UUID")
+    if any(b["name"] == name and b["uuid"] != blueprint_uuid for b in state.blueprints.values()):
+        raise failure("Blueprint not saved: same name %s exists" % name)
+    for key in BLUEPRINT_LISTS:
+        if not isinstance(blueprint.get(key) or [], list):
+            raise HTTPError(400, "json: cannot unmarshal %s into a list" % key)
+    for profile_id in blueprint.get("profile_ids") or []:
+        if profile_id not in state.profiles:
+            raise failure("Profile ID %s in Blueprint %s does not exist" % (profile_id, name))
+    stored = {"uuid": blueprint_uuid, "name": name,
+              "skip_primary_setup_account_creation": bool(blueprint.get("skip_primary_setup_account_creation")),
+              "set_primary_setup_account_as_regular_user":
+                  bool(blueprint.get("set_primary_setup_account_as_regular_user"))}
+    for key in BLUEPRINT_LISTS:
+        stored[key] = list(blueprint.get(key) or [])
+    state.blueprints[blueprint_uuid] = stored
+    return json_response(200, {})
+
+
+@vendor.post(PREFIX + "/blueprints", mounted=False)
+def get_blueprints(request):
+    body_object(request)
+    return json_response(200, {"blueprints": list(v1(request).blueprints.values())})
+
+
+@vendor.delete(PREFIX + "/blueprints", mounted=False)
+def remove_blueprints(request):
+    state = v1(request)
+    for name in string_list(body_object(request), "names") or []:
+        found = [k for k, b in state.blueprints.items() if b["name"] == name]
+        if not found:
+            raise failure("not found: Blueprint name %s" % name)
+        del state.blueprints[found[0]]
+    return json_response(200, {})
+
+
+# ---- DEP -----------------------------------------------------------------------------------------
+
+def dep_record(device):
+    return {"serial_number": device.get("serial_number"), "model": device.get("model_name"),
+            "description": device.get("model"), "color": device.get("color"),
+            "profile_status": device.get("dep_profile_status"), "profile_uuid": device.get("dep_profile_uuid"),
+            "device_assigned_by": "admin@example.com", "device_assigned_date": device.get("last_seen")}
+
+
+@vendor.post(PREFIX + "/dep/syncnow", mounted=False)
+def dep_sync_now(request):
+    v1(request).dep_syncs += 1
+    return Response(200)  # encodeEmptyResponse writes nothing
+
+
+@vendor.post(PREFIX + "/dep/devices", mounted=False)
+def dep_devices(request):
+    serials = string_list(body_object(request), "serials") or []
+    by_serial = dict((d.get("serial_number"), d) for d in all_devices(request)
+                     if d.get("dep_device") and d.get("serial_number"))
+    details = {}
+    for serial in serials:
+        device = by_serial.get(serial)
+        details[serial] = dep_record(device) if device else {"serial_number": serial,
+                                                             "response_status": "NOT_ACCESSIBLE"}
+    return json_response(200, {"devices": details})
+
+
+@vendor.put(PREFIX + "/dep/profiles", mounted=False)
+def dep_define_profile(request):
+    profile = body_object(request, allow_empty=False)
+    if not profile.get("profile_name"):
+        raise failure("define dep profile: DEP API Error: PROFILE_NAME_REQUIRED")
+    if not profile.get("url"):
+        raise failure("define dep profile: DEP API Error: CONFIG_URL_REQUIRED")
+    profile_uuid = uuidlib.uuid4().hex.upper()
+    v1(request).dep_profiles[profile_uuid] = dict(profile, profile_uuid=profile_uuid)
+    dep_serials = set(d.get("serial_number") for d in all_devices(request) if d.get("dep_device"))
+    devices = dict((s, "SUCCESS" if s in dep_serials else "NOT_ACCESSIBLE") for s in profile.get("devices") or [])
+    return json_response(200, {"profile_uuid": profile_uuid, "devices": devices})
+
+
+@vendor.post(PREFIX + "/dep/profiles", mounted=False)
+def dep_fetch_profile(request):
+    wanted = body_object(request).get("uuid")
+    profile = v1(request).dep_profiles.get(wanted)
+    if profile is None:
+        raise failure("fetch dep profile: DEP API Error: NOT_FOUND")
+    return json_response(200, profile)
+
+
+@vendor.get(PREFIX + "/dep/account", mounted=False)
+def dep_account(request):
+    return json_response(200, {"server_name": "mdmkit simulator", "server_uuid": uuid_from(
+        request.app.fleet.seed, SALT_MICROMDM, -7), "admin_id": "admin@example.com",
+        "facilitator_id": "admin@example.com", "org_name": "Example Org", "org_email": "it@example.com",
+        "org_phone": "+1 555 0100", "org_address": "1 Infinite Loop"})

@@ -82,6 +82,10 @@ class SimpleMDMState:
                 entry = generated.value(name, default, "account")
             attributes = dict(entry["attributes"])
             if attributes.get("secret") and not include_secret:
+                # Listed with an empty value, as the reference's "Get values for device" sample
+                # shows a device's secret value ("value": "", "secret": true); the devices'
+                # include_secret_custom_attributes "returns all custom attribute values including
+                # those marked as secret", i.e. with their values.
                 attributes["value"] = ""
             values.append({"type": "custom_attribute_value", "id": name, "attributes": attributes})
         return values
@@ -167,8 +171,10 @@ def is_awaiting(state, device_id):
     return state.devices.get(device_id).get("attributes", {}).get("status") == "awaiting enrollment"
 
 
-SEARCHED_FIELDS = ("name", "device_name", "unique_identifier", "serial_number", "imei", "wifi_mac",
-                   "bluetooth_mac", "phone_number")
+# Reference, Devices > List all: `search` matches "name, UDID, serial number, IMEI, MAC address,
+# or phone number" (not device_name, the name the device reports).
+SEARCHED_FIELDS = ("name", "unique_identifier", "serial_number", "imei", "wifi_mac", "bluetooth_mac",
+                   "phone_number")
 
 
 def matches_search(device, term):
@@ -225,11 +231,17 @@ def list_installed_apps(request):
     return sub_list(request, lambda index: generated.installed_apps(request.state.fleet, index))
 
 
+def is_mac(device):
+    """A Mac, from its product or model name (MacBookAir10,1, iMac21,1, VirtualMac2,1, Mac mini)."""
+    attributes = device["attributes"]
+    text = "%s %s" % (attributes.get("product_name") or "", attributes.get("model_name") or "")
+    return "mac" in text.lower()
+
+
 @vendor.get("/devices/{id}/users")
 def list_device_users(request):
-    product = find_device(request).get("attributes", {}).get("product_name") or ""
-    is_mac = product.startswith(("Mac", "iMac"))
-    return sub_list(request, lambda index: generated.users(request.state.fleet, index, is_mac))
+    mac = is_mac(find_device(request))
+    return sub_list(request, lambda index: generated.users(request.state.fleet, index, mac))
 
 
 @vendor.get("/devices/{id}/custom_attribute_values")

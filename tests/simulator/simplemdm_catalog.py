@@ -12,17 +12,22 @@ State lives on the SimpleMDM state object as `request.state.catalog` (made on fi
 Seed catalog: apps 34 Afterlight (app store), 63 Surf Report (enterprise, 2.2), 67 Scanner Pro
 (custom b2b), and 90 Shared Keynote (shared catalog: listed only with include_shared, not
 changeable); managed configs of app 63 (ids 13, 14, 32 as in the reference); assignment groups
-26 "SimpleMDM" and 38 "Productivity Apps".  The App Store knows the ids and bundle ids in
+26 "SimpleMDM" and 38 "Productivity Apps" (shown in the reference's shape: see present_group).  The App Store knows the ids and bundle ids in
 APP_STORE; anything else is answered 422.
 
 Control (no auth, not logged):
 POST /_sim/simplemdm/catalog  {"sync_profiles_interval": seconds}  shortens the 30 s
-                              sync_profiles rate limit for tests; answers the settings.
+                              sync_profiles rate limit for tests; {"processing_reads": n} keeps
+                              later uploads "processing" for n more reads of the app (default 0:
+                              processed at the first read); answers the settings.
+GET  /_sim/simplemdm/assignment_groups/{id}  the whole stored group, with what the API does not
+                              show (priority, type, install_type, app_track_location, profiles).
 """
 
 import email.parser
 import email.policy
 import io
+import math
 import plistlib
 import re
 import struct
@@ -80,6 +85,7 @@ SEED_GROUPS = [
 VALUE_TYPES = ("boolean", "date", "float", "float array", "integer", "integer array", "string", "string array")
 INSTALL_TYPES = ("managed", "self_serve", "default_installs", "managed_updates")
 MEMBER_KINDS = ("apps", "device_groups", "devices", "profiles")
+SHOWN_MEMBER_KINDS = ("apps", "device_groups", "devices")  # the relationships the reference shows
 SYNC_PROFILES_INTERVAL = 30
 
 
@@ -97,6 +103,7 @@ class CatalogState:
         self.last_sync = None
         self.sync_interval = SYNC_PROFILES_INTERVAL
         self.processing_reads = {}  # app id -> GETs left before "processed"
+        self.processing_reads_after_upload = 0  # GETs an upload stays "processing" after the first
 
     def new_id(self):
         self.next_id += 1
@@ -294,7 +301,7 @@ def create_app(request):
         if form.get("name"):
             attributes["name"] = form["name"]
         attributes["processing_status"] = "processing"
-        cat.processing_reads[app_id] = 0
+        cat.processing_reads[app_id] = cat.processing_reads_after_upload
     else:
         if form.get("name"):
             raise HTTPError(422, "name can only be specified with a binary")
@@ -332,7 +339,7 @@ def update_app(request):
             raise HTTPError(422, "the binary of an App Store app cannot be replaced")
         app["attributes"].update(read)
         app["attributes"]["processing_status"] = "processing"
-        cat.processing_reads[app["id"]] = 0
+        cat.processing_reads[app["id"]] = cat.processing_reads_after_upload
     if form.get("name"):
         app["attributes"]["name"] = form["name"]
     cat.apps.put(app)
@@ -488,13 +495,22 @@ def push_managed_configs(request):
 # ---- assignment groups --------------------------------------------------------------------
 
 def present_group(group):
+    """The reference's group object (List all, Retrieve one): attributes `name` and `auto_deploy`,
+    relationships `apps`, `device_groups` and `devices`; nothing else.
+
+    The group also has a priority, a type, an install type, app_track_location and profiles (the
+    Create arguments; the profile assign endpoints), but the reference never shows them on a read.
+    Public clients of SimpleMDM's API read some of them as optional fields
+    (DavidKrau/terraform-provider-simplemdm provider/assignment_group_helpers.go: `priority` and
+    `app_track_location` as optional pointers, `type`, `install_type`, a `profiles`
+    relationship); SimpleMDM's API documentation (api.simplemdm.com, as far as it could be read with
+    the search tool) shows no more than the reference. So they are kept here but not shown: the
+    modules must cope with an API that leaves them out. `GET /_sim/simplemdm/assignment_groups/{id}`
+    shows the whole stored group to tests."""
     return {"type": "assignment_group", "id": group["id"],
-            "attributes": {"name": group["name"], "auto_deploy": group["auto_deploy"],
-                           "priority": group["priority"], "type": group["type"],
-                           "install_type": group["install_type"],
-                           "app_track_location": group["app_track_location"]},
+            "attributes": {"name": group["name"], "auto_deploy": group["auto_deploy"]},
             "relationships": dict((kind, {"data": [{"type": kind[:-1], "id": i} for i in group[kind]]})
-                                  for kind in MEMBER_KINDS)}
+                                  for kind in SHOWN_MEMBER_KINDS)}
 
 
 def find_group(request):
@@ -505,6 +521,9 @@ def find_group(request):
 
 
 def group_settings(group, form, creating):
+    """Create takes name, priority, auto_deploy, type, install_type and app_track_location; the
+    reference's Update takes name, priority and auto_deploy only (other fields are ignored, as an
+    API ignores parameters it does not permit)."""
     if "name" in form:
         if not str(form["name"]).strip():
             raise HTTPError(422, "name can't be blank")
@@ -514,10 +533,13 @@ def group_settings(group, form, creating):
             group["priority"] = int(form["priority"])
         except ValueError:
             raise HTTPError(422, "priority must be an integer")
-    for flag in ("auto_deploy", "app_track_location"):
-        if form.get(flag) not in (None, ""):
-            group[flag] = truthy(form[flag], flag)
-    if creating and form.get("type") not in (None, ""):
+    if form.get("auto_deploy") not in (None, ""):
+        group["auto_deploy"] = truthy(form["auto_deploy"], "auto_deploy")
+    if not creating:
+        return
+    if form.get("app_track_location") not in (None, ""):
+        group["app_track_location"] = truthy(form["app_track_location"], "app_track_location")
+    if form.get("type") not in (None, ""):
         if form["type"] not in ("standard", "munki"):
             raise HTTPError(422, "type must be one of standard or munki")
         group["type"] = form["type"]
@@ -635,7 +657,8 @@ def sync_profiles(request):
     now = time.time()
     if cat.last_sync is not None and now < cat.last_sync + cat.sync_interval:
         reset_at = cat.last_sync + cat.sync_interval
-        return vendor.error(429, "rate limit exceeded", {"X-RateLimit-Reset": "%.3f" % reset_at})
+        # X-RateLimit-Reset is epoch seconds (whole seconds, rounded up so the reset has passed by then)
+        return vendor.error(429, "rate limit exceeded", {"X-RateLimit-Reset": "%d" % math.ceil(reset_at)})
     cat.last_sync = now
     return empty_response(204)
 
@@ -769,4 +792,23 @@ def catalog_control(request):
             state.catalog.sync_interval = float(body["sync_profiles_interval"])
         except (TypeError, ValueError):
             raise HTTPError(400, "sync_profiles_interval must be a number")
-    return json_response(200, {"sync_profiles_interval": state.catalog.sync_interval})
+    if "processing_reads" in body:
+        try:
+            state.catalog.processing_reads_after_upload = max(0, int(body["processing_reads"]))
+        except (TypeError, ValueError):
+            raise HTTPError(400, "processing_reads must be an integer")
+    return json_response(200, {"sync_profiles_interval": state.catalog.sync_interval,
+                               "processing_reads": state.catalog.processing_reads_after_upload})
+
+
+@controls.get("/simplemdm/assignment_groups/{id}", auth=False)
+def stored_group(request):
+    """The whole stored group, with what the API does not show (priority, type, install_type,
+    app_track_location, profiles), so tests can check what a module set."""
+    state = request.app.states.get("simplemdm")
+    if getattr(state, "catalog", None) is None:
+        state.catalog = CatalogState(state)
+    group = state.catalog.groups.get(base.int_id(request.params["id"]))
+    if group is None:
+        raise HTTPError(404, "object not found")
+    return json_response(200, dict(group))

@@ -1,6 +1,6 @@
 """SimpleMDM configuration endpoints: custom configuration profiles (upload, download, members),
-profiles (members), push certificate (show, upload, signed CSR), scripts, script jobs, and custom
-declarations (declarative device management).
+profiles (members), a device's direct profiles, push certificate (show, upload, signed CSR),
+scripts, script jobs, and custom declarations (declarative device management).
 
 Registered on the SimpleMDM vendor of simplemdm.py (same mount, auth and error bodies). Paths,
 shapes and statuses follow the reference (../shared/seeds/001_...txt) except for custom
@@ -8,7 +8,11 @@ declarations, which the reference does not cover: their shape follows SimpleMDM'
 (`/custom_declarations[/{id}]`, `/custom_declarations/{id}/devices/{device_id}`: 204, or 409 when
 already assigned).  Where the reference shows no answer the choice is noted on the handler;
 assigning an assigned member answers 409 "already assigned" and unassigning one that is not
-assigned 404, as the assignment group endpoints do.
+assigned 404, as the assignment group endpoints do.  Member relationships are shown only where
+the reference shows them: custom configuration profiles and "retrieve one" profile carry
+`device_groups` only, profile list items none; a device's direct profiles are served by
+`GET /devices/{id}/profiles` (this file swaps simplemdm.py's handler for one that sees the
+assignments made here).
 
 State lives on the SimpleMDM state as `state.config` (made with the state, so `POST /_sim/reset`
 restores the seed data); `state.profiles` answers `id in state.profiles` for every profile id
@@ -26,7 +30,9 @@ with status code "0" and, as output, the text of the script's `echo` lines; a sc
 
 Control (no auth, not logged):
 POST /_sim/simplemdm/config  {"job_seconds": seconds}  changes how long new script jobs stay
-                             pending; answers the settings.
+                             pending; {"empty_write_answers": true} makes custom configuration
+                             profile create/update answer 201/204 with no body (the reference
+                             shows no answer for them); answers the settings.
 """
 
 import base64
@@ -96,6 +102,7 @@ class ConfigState:
         self.declarations = Table.of([])
         self.push_certificate = dict(SEED_PUSH_CERTIFICATE)
         self.job_seconds = JOB_SECONDS
+        self.empty_write_answers = False
         self.next_id = 300000
         self._seed_members = None
 
@@ -228,11 +235,13 @@ def custom_profile_record(request, profile_id):
 
 
 def present_custom_profile(request, record):
+    """The reference's shape (list, create and update): device_groups only. The devices of a
+    profile are not listed; `GET /devices/{id}/profiles` shows a device's direct profiles."""
     attributes = dict(record["attributes"])
     attributes["group_count"] = len(record["groups"])
     attributes["device_count"] = len(record["devices"])
     return {"type": "custom_configuration_profile", "id": record["id"], "attributes": attributes,
-            "relationships": member_lists(record)}
+            "relationships": {"device_groups": member_lists(record)["device_groups"]}}
 
 
 def read_mobileconfig(files, required):
@@ -275,6 +284,8 @@ def create_custom_profile(request):
               "groups": [], "devices": []}
     cfg.custom_profiles.put(record)
     cfg.mobileconfigs[profile_id] = data
+    if cfg.empty_write_answers:
+        return empty_response(201)
     return base.one(present_custom_profile(request, record), 201)
 
 
@@ -292,6 +303,8 @@ def update_custom_profile(request):
     if data is not None:
         cfg.mobileconfigs[record["id"]] = data
     cfg.custom_profiles.put(record)
+    if cfg.empty_write_answers:
+        return empty_response(204)
     return base.one(present_custom_profile(request, record))
 
 
@@ -351,27 +364,72 @@ def profile_record(request, profile_id):
     return record
 
 
-def present_profile(record):
+def present_profile(record, detail):
+    """The reference's shapes: list items carry no relationships; "retrieve one" (`detail`) carries
+    device_groups only (never the devices: see `GET /devices/{id}/profiles`)."""
     attributes = dict(record["attributes"])
     attributes["group_count"] = len(record["groups"])
     attributes["device_count"] = len(record["devices"])
-    return {"type": record["type"], "id": record["id"], "attributes": attributes,
-            "relationships": member_lists(record)}
+    answer = {"type": record["type"], "id": record["id"], "attributes": attributes}
+    if detail:
+        answer["relationships"] = {"device_groups": member_lists(record)["device_groups"]}
+    return answer
 
 
 @vendor.get("/profiles")
 def list_profiles(request):
     table = config(request).profiles
     ids = search_filter(request, table, lambda r: [r["attributes"]["name"], r["type"]])
-    return base.paginate(request, ids, lambda i: present_profile(table.get(i)))
+    return base.paginate(request, ids, lambda i: present_profile(table.get(i), detail=False))
 
 
 @vendor.get("/profiles/{id}")
 def show_profile(request):
-    return base.one(present_profile(profile_record(request, base.int_id(request.params["id"]))))
+    return base.one(present_profile(profile_record(request, base.int_id(request.params["id"])), detail=True))
 
 
 member_routes("/profiles", profile_record, lambda r: config(r).profiles)
+
+
+# ---- a device's profiles ------------------------------------------------------------------
+
+def device_profiles(request):
+    """`GET /devices/{id}/profiles`: the profiles directly assigned to the device (the reference:
+    "Profiles assigned through groups are not shown"), from the assignments this file keeps.
+    Seed custom profiles not materialised yet answer from the generated fleet, as before."""
+    state = request.state
+    device = base.find_device(request)
+    cfg = config(request)
+    index = state.devices.index_of(device["id"])
+    seeded = set(p["id"] for p in generated.profiles(state.fleet, index)) if index is not None else set()
+    found = {}
+    for profile_id in cfg.custom_profiles.ids():
+        record = cfg.custom_profiles.get(profile_id)
+        members = record["devices"]
+        if (device["id"] in members) if members is not None else (profile_id in seeded):
+            attributes = record["attributes"]
+            found[profile_id] = {"type": "custom_configuration_profile", "id": profile_id, "attributes": {
+                "name": attributes["name"], "profile_identifier": attributes["profile_identifier"],
+                "user_scope": attributes["user_scope"], "attribute_support": attributes["attribute_support"]}}
+    for profile_id in cfg.profiles.ids():
+        record = cfg.profiles.get(profile_id)
+        if device["id"] in record["devices"]:
+            found[profile_id] = present_profile(record, detail=False)
+    return base.paginate(request, sorted(found), found.get)
+
+
+def _answer_device_profiles_here():
+    """simplemdm.py registers `GET /devices/{id}/profiles` from the fleet alone; the assignments
+    live in this file's state, so its handler is swapped for `device_profiles` (first match wins
+    in the router, so registering a second route would never be reached)."""
+    for number, (method, template, _handler, mounted, auth) in enumerate(vendor.routes):
+        if method == "GET" and template == "/devices/{id}/profiles":
+            vendor.routes[number] = (method, template, device_profiles, mounted, auth)
+            return
+    vendor.get("/devices/{id}/profiles")(device_profiles)
+
+
+_answer_device_profiles_here()
 
 
 # ---- push certificate ---------------------------------------------------------------------
@@ -780,4 +838,7 @@ def config_control(request):
             state.config.job_seconds = max(0.0, float(body["job_seconds"]))
         except (TypeError, ValueError):
             raise HTTPError(400, "job_seconds must be a number")
-    return json_response(200, {"job_seconds": state.config.job_seconds})
+    if "empty_write_answers" in body:
+        state.config.empty_write_answers = bool(body["empty_write_answers"])
+    return json_response(200, {"job_seconds": state.config.job_seconds,
+                               "empty_write_answers": state.config.empty_write_answers})

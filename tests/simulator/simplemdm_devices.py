@@ -17,8 +17,7 @@ Writes change the simulator's state and later reads show it:
   Installed apps: request_management makes the app managed; update needs a managed app (422
   otherwise); DELETE uninstalls a managed app (202) and refuses an unmanaged one (422).  The
   device's installed-app list shows these changes.
-  Enrollments: the reference's four samples (ids 2, 3, 4, 7) plus one-time enrollments of the
-  awaiting devices.  Retrieve one answers the bare object, without a "data" wrapper, exactly as
+  Enrollments: the reference's four samples (ids 2, 3, 4, 7).  Retrieve one answers the bare object, without a "data" wrapper, exactly as
   the reference sample shows.  Invitations answer 200 without a body; Account Driven enrollments
   (url null) refuse them with 422.
   DEP servers: the reference's two servers; DEP devices are the fleet's DEP-assigned devices
@@ -34,7 +33,7 @@ from datetime import datetime, timezone
 from . import fleet_simplemdm as generated
 from .fixtures import SALT_SIMPLEMDM, mix, moment, rng
 from .server import HTTPError, empty_response, json_response
-from .simplemdm import find_device, int_id, is_awaiting, one, paginate, present_device, vendor
+from .simplemdm import find_device, int_id, is_awaiting, is_mac, one, paginate, present_device, vendor
 
 REFRESH_WINDOW = 30.0
 FIRST_CREATED_ID = 980190963
@@ -86,12 +85,6 @@ def ops(request):
 
 def now_stamp():
     return generated.stamp(datetime.now(timezone.utc))
-
-
-def is_mac(device):
-    attributes = device["attributes"]
-    text = "%s %s" % (attributes.get("product_name") or "", attributes.get("model_name") or "")
-    return "mac" in text.lower()
 
 
 def add_log(request, device, event_type, metadata=None):

@@ -283,39 +283,3 @@ def test_baseline_playbook_job(sim, tmp_path, collections_path):
     env = dict(base_env(collections_path), **inject_all(inputs, private_data_dir, vendors=['simplemdm']))
     second = run_job(private_data_dir, env, 'baseline.yml', {'baseline_device_id': 101})
     assert (second.status, recap(second)['changed']) == ('successful', 0), second.stdout.read()
-
-
-def test_lost_device_playbook_job(sim, tmp_path, collections_path):
-    inputs = credential_inputs(sim)
-    private_data_dir = str(tmp_path / 'job')
-    env = dict(base_env(collections_path), **inject_all(inputs, private_data_dir, vendors=['simplemdm']))
-    serial = simplemdm_get(sim, 'devices/101')[1]['data']['attributes']['serial_number']
-    mark = len(sim.requests(vendor='simplemdm'))
-    job = run_job(private_data_dir, env, 'lost_device.yml', {'lost_serials': serial + ', ', 'lost_phone': '+15555555555'})
-    assert (job.status, recap(job)['failures']) == ('successful', 0), job.stdout.read()
-    writes = [(e['method'], e['path']) for e in sim.requests(vendor='simplemdm')[mark:] if e['method'] != 'GET']
-    assert ('POST', '/simplemdm/api/v1/devices/101/lost_mode') in writes, writes
-    # a survey without a message or phone number is refused before anything is sent
-    mark = len(sim.requests(vendor='simplemdm'))
-    private_data_dir = str(tmp_path / 'job2')  # every AWX job has its own private data dir
-    env = dict(base_env(collections_path), **inject_all(inputs, private_data_dir, vendors=['simplemdm']))
-    refused = run_job(private_data_dir, env, 'lost_device.yml', {'lost_serials': serial, 'lost_message': ''})
-    assert refused.status == 'failed'
-    assert 'Give lost_serials, and lost_message or lost_phone.' in refused.stdout.read()
-    assert sim.requests(vendor='simplemdm')[mark:] == []
-
-
-def test_offboard_playbook_job(sim, tmp_path, collections_path):
-    inputs = credential_inputs(sim)
-    private_data_dir = str(tmp_path / 'job')
-    env = dict(base_env(collections_path), **inject_all(inputs, private_data_dir, vendors=['simplemdm', 'abm']))
-    serial = simplemdm_get(sim, 'devices/102')[1]['data']['attributes']['serial_number']
-    job = run_job(private_data_dir, env, 'offboard.yml', {'offboard_serials': serial.lower(), 'offboard_pin': '123456'})
-    assert (job.status, recap(job)['failures']) == ('successful', 0), job.stdout.read()
-    assert simplemdm_get(sim, 'devices/102')[0] == 404
-    report = task_results(job, 'Report')[0]['msg']
-    assert report[0] == 'Removed from SimpleMDM: ' + serial
-    private_data_dir = str(tmp_path / 'job2')
-    env = dict(base_env(collections_path), **inject_all(inputs, private_data_dir, vendors=['simplemdm', 'abm']))
-    again = run_job(private_data_dir, env, 'offboard.yml', {'offboard_serials': serial, 'offboard_pin': '123456'})
-    assert (again.status, recap(again)['changed']) == ('successful', 0), again.stdout.read()

@@ -1,8 +1,9 @@
 # Copyright (c) mdmkit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/kiosk.yml and playbooks/zero_touch.yml run as AWX jobs (ansible-runner, the
-credential types' environment) against the session simulator; the simulator's state is checked
-afterwards through the vendors' APIs, and a second job changes nothing."""
+"""playbooks/kiosk.yml, zero_touch.yml, lost_device.yml, offboard.yml and fleet_report.yml run as
+AWX jobs (ansible-runner, the credential types' environment) against the session simulator; the
+simulator's state is checked afterwards through the vendors' APIs and its request log, and a second
+job changes nothing."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,6 +11,12 @@ __metaclass__ = type
 
 import importlib.util
 import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -57,7 +64,7 @@ def esper_devices(sim):
 
 def test_kiosk_playbook_job(sim, tmp_path, collections_path):
     devices = esper_devices(sim)
-    kiosks = [d for d in devices if d['state'] == 1][:3]
+    kiosks = [d for d in devices if d['status'] == 1][:3]  # online: device_type active skips offline devices
     targets = '%s, %s, %s' % (kiosks[0]['serial'], kiosks[1]['device_name'], kiosks[2]['id'])
     settings = {'rotation_state': 'LANDSCAPE_ONLY', 'brightness_scale': 70, 'wifi_state': True}
     extravars = {'kiosk_devices': targets, 'kiosk_app': 'io.esper.kioskbrowser', 'kiosk_settings': settings}
@@ -98,7 +105,7 @@ def test_kiosk_playbook_for_a_group(sim, tmp_path, collections_path):
     assert (first.status, stats['failures']) == ('successful', 0), first.stdout.read()
     kiosk = esper_get(sim, 'commands/v0/commands/', command='SET_KIOSK_APP')['content']['results']
     assert sorted(kiosk[0]['devices']) == sorted(members)
-    for device_id in [d['id'] for d in devices if d['id'] in members and d['state'] == 1][:5]:
+    for device_id in [d['id'] for d in devices if d['id'] in members and d['status'] == 1][:5]:  # online ones
         assert esper_get(sim, 'device/v0/devices/%s/devicestate' % device_id)['screen_off_timeout'] == -1
 
 
@@ -268,9 +275,6 @@ def run_report(sim, tmp_path, collections_path_, name, dest):
 
 
 def test_fleet_report_playbook_job(sim, tmp_path, collections_path):
-    import re  # pylint: disable=import-outside-toplevel
-    import shutil  # pylint: disable=import-outside-toplevel
-    import subprocess  # pylint: disable=import-outside-toplevel
     dest = str(tmp_path / 'fleet.html')
     first, stats = run_report(sim, tmp_path, collections_path, 'job', dest)
     assert (first.status, stats['failures'], stats['changed']) == ('successful', 0, 1), first.stdout.read()
@@ -289,16 +293,69 @@ def test_fleet_report_playbook_job(sim, tmp_path, collections_path):
     second, stats = run_report(sim, tmp_path, collections_path, 'job2', dest)
     assert (second.status, stats['changed']) == ('successful', 0), second.stdout.read()
 
+    # opened in headless Chromium, as someone opening the report would: the numbers it rendered
+    # (its DOM after parsing and layout) are the simulator's, and the screenshot shows the charts
+    browser = chromium_or_fail()
+    dom = run_chromium(browser, tmp_path, '--dump-dom', 'file://' + dest)
+    rendered = {name: int(value) for name, value in re.findall(r'data-metric="([^"]+)">(\d+)<', dom)}
+    assert rendered == expected
+    assert sorted(re.findall(r'<tr data-serial="([^"]+)">', dom)) == not_enrolled
+    screenshot = str(tmp_path / 'fleet.png')
+    run_chromium(browser, tmp_path, '--hide-scrollbars', '--window-size=%d,%d' % SCREENSHOT_SIZE,
+                 '--screenshot=%s' % screenshot, 'file://' + dest)
+    check_screenshot(screenshot)
+    # kept beside the junit results (tests/run.sh copies tests/output back) for a person to look at
+    output = os.path.join(runner.COLLECTION_ROOT, 'tests', 'output')
+    if os.path.isdir(output):
+        shutil.copy(screenshot, os.path.join(output, 'fleet_report.png'))
+
+
+# ---- headless Chromium ------------------------------------------------------------------------
+
+# Flags for a root user on a machine without a display or outside network: no sandbox (root),
+# no GPU, and none of the background connections to Google's hosts, which this network refuses.
+CHROMIUM_FLAGS = ('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync')
+SCREENSHOT_SIZE = (1280, 2400)
+# the bar colours of the four charts (fleet_report.html.j2)
+CHART_COLOURS = {'ABM devices': (0x00, 0x71, 0xe3), 'passcode': (0x34, 0xc7, 0x59),
+                 'FileVault': (0xff, 0x9f, 0x0a), 'OS versions': (0xaf, 0x52, 0xde)}
+# tests/run.sh writes this file when CI=true (ansible-test passes no environment variables on)
+CI_MARKER = os.path.join(os.path.dirname(HERE), '.ci')
+
+
+def chromium_or_fail():
+    """Debian's chromium: a failure in CI (which installs it), a visible skip elsewhere."""
     browser = shutil.which('chromium') or shutil.which('chromium-browser') or shutil.which('google-chrome')
-    if browser:  # a look at it, as someone opening the report would have
-        screenshot = tmp_path / 'fleet.png'
-        subprocess.run([browser, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
-                        '--window-size=1280,2000', '--screenshot=%s' % screenshot, 'file://' + dest],
-                       check=True, timeout=120, capture_output=True)
-        with open(str(screenshot), 'rb') as f:
-            assert f.read(8) == b'\x89PNG\r\n\x1a\n'
-        if os.environ.get('MDMKIT_SCREENSHOT_DIR'):  # kept for a person to look at
-            shutil.copy(str(screenshot), os.path.join(os.environ['MDMKIT_SCREENSHOT_DIR'], 'fleet_report.png'))
+    if not browser:
+        problem = 'headless Chromium is needed for the fleet report test: apt-get install chromium'
+        if os.environ.get('CI') == 'true' or os.path.exists(CI_MARKER):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return browser
+
+
+def run_chromium(browser, tmp_path, *args):
+    profile = tempfile.mkdtemp(prefix='chromium-', dir=str(tmp_path))  # a new, empty profile
+    done = subprocess.run([browser] + list(CHROMIUM_FLAGS) + ['--user-data-dir=' + profile] + list(args),
+                          timeout=120, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def check_screenshot(path):
+    """A real PNG of the window's size, mostly drawn on, with every chart's bars in it."""
+    from PIL import Image  # pylint: disable=import-outside-toplevel
+    with Image.open(path) as image:
+        assert (image.format, image.size) == ('PNG', SCREENSHOT_SIZE)
+        pixels = image.convert('RGB')
+    colours = dict((colour, count) for count, colour in pixels.getcolors(maxcolors=SCREENSHOT_SIZE[0] * SCREENSHOT_SIZE[1]))
+    total = SCREENSHOT_SIZE[0] * SCREENSHOT_SIZE[1]
+    assert colours.get((255, 255, 255), 0) < total * 0.97, 'the screenshot is blank'
+    assert len(colours) > 50, 'the screenshot has only %d colours: no text was drawn' % len(colours)
+    for chart, colour in CHART_COLOURS.items():
+        # each bar is 18 px high; a chart has at least one bar a few dozen px wide
+        assert colours.get(colour, 0) >= 18 * 20, '%s chart: %d px of its colour' % (chart, colours.get(colour, 0))
 
 
 def test_fleet_report_without_inventories_fails(sim, tmp_path, collections_path):
@@ -308,3 +365,158 @@ def test_fleet_report_without_inventories_fails(sim, tmp_path, collections_path)
     assert result.status == 'failed'
     assert 'Give the ABM inventory' in result.stdout.read()
     assert not os.path.exists(str(tmp_path / 'x.html'))
+
+
+# ---- lost_device.yml --------------------------------------------------------------------------
+
+def simplemdm_writes(sim, since):
+    return [(e['method'], e['path']) for e in sim.requests(vendor='simplemdm', since=since) if e['method'] != 'GET']
+
+
+def last_seq(sim):
+    entries = sim.requests()
+    return entries[-1]['seq'] if entries else 0
+
+
+def test_lost_device_playbook_job(sim, tmp_path, collections_path):
+    device = runner.simplemdm_get(sim, 'devices/101')[1]['data']['attributes']
+    mark = last_seq(sim)
+    first, stats = job(sim, tmp_path, collections_path, 'job', 'lost_device.yml', ['simplemdm'],
+                       {'lost_serials': device['serial_number'] + ', ', 'lost_phone': '+15555555555'})
+    assert (first.status, stats['failures']) == ('successful', 0), first.stdout.read()
+    base = '/simplemdm/api/v1/devices/101/lost_mode'
+    # Lost Mode first, then the sound and the location request, and nothing else
+    writes = simplemdm_writes(sim, mark)
+    assert writes[0] == ('POST', base)
+    assert sorted(writes[1:]) == [('POST', base + '/play_sound'), ('POST', base + '/update_location')]
+    assert sim.control('GET', 'simplemdm/lost_mode')['101'] == {
+        'message': 'This device is lost. Please call the number below.', 'phone_number': '+15555555555',
+        'footnote': None}
+    # the report shows where the device is now, as SimpleMDM has it after update_location
+    located = runner.simplemdm_get(sim, 'devices/101')[1]['data']['attributes']
+    assert located['location_latitude'] and located['location_updated_at']
+    report = runner.task_results(first, 'Report')[0]['msg']
+    assert report == [{'serial_number': device['serial_number'], 'name': device['name'],
+                       'location_latitude': located['location_latitude'],
+                       'location_longitude': located['location_longitude'],
+                       'location_updated_at': located['location_updated_at']}]
+
+    # found: Lost Mode ends, nothing else is sent
+    mark = last_seq(sim)
+    found, stats = job(sim, tmp_path, collections_path, 'job2', 'lost_device.yml', ['simplemdm'],
+                       {'lost_serials': device['serial_number'], 'lost_found': True})
+    assert (found.status, stats['failures'], stats['changed']) == ('successful', 0, 1), found.stdout.read()
+    assert simplemdm_writes(sim, mark) == [('DELETE', base)]
+    assert '101' not in sim.control('GET', 'simplemdm/lost_mode')
+
+    # a survey without a message or phone number is refused before anything is sent
+    mark = last_seq(sim)
+    refused, _stats = job(sim, tmp_path, collections_path, 'job3', 'lost_device.yml', ['simplemdm'],
+                          {'lost_serials': device['serial_number'], 'lost_message': ''})
+    assert refused.status == 'failed'
+    assert 'Give lost_serials, and lost_message or lost_phone.' in refused.stdout.read()
+    assert sim.requests(since=mark) == []
+
+
+# ---- offboard.yml -----------------------------------------------------------------------------
+
+def wait_for(label, what, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError('timed out waiting for ' + label)
+
+
+def check_in(sim, device_id):
+    """The device contacts SimpleMDM (and takes its queued commands): its last_seen_at moves."""
+    stamp = datetime.now(timezone.utc).isoformat(timespec='milliseconds')
+    sim.load_fixtures({'simplemdm': {'devices': [{'id': device_id, 'attributes': {'last_seen_at': stamp}}]}})
+
+
+def offboard_job(sim, tmp_path, collections_path_, name, extravars):
+    """Started in the background (the test plays the device meanwhile): (thread, runner)."""
+    import ansible_runner  # pylint: disable=import-outside-toplevel
+    private_data_dir = str(tmp_path / name)
+    env = dict(runner.base_env(collections_path_),
+               **runner.inject_all(runner.credential_inputs(sim), private_data_dir, vendors=['simplemdm', 'abm']))
+    shutil.copytree(os.path.join(runner.COLLECTION_ROOT, 'playbooks'), os.path.join(private_data_dir, 'project'))
+    return ansible_runner.run_async(
+        private_data_dir=private_data_dir, playbook='offboard.yml', envvars=env, quiet=True,
+        extravars=dict({'offboard_ack_delay': 1}, **extravars), timeout=600,
+        inventory={'all': {'hosts': {'localhost': {'ansible_connection': 'local',
+                                                   'ansible_python_interpreter': runner.sys.executable}}}})
+
+
+def finished(thread, result):
+    thread.join(600)
+    assert not thread.is_alive()
+    return result, runner.recap(result)
+
+
+def test_offboard_playbook_job(sim, tmp_path, collections_path):
+    serial = runner.simplemdm_get(sim, 'devices/102')[1]['data']['attributes']['serial_number']
+    assert abm_assignments(sim)[serial]  # assigned to a service in ABM (seed-1 fleet)
+    mark = last_seq(sim)
+    thread, result = offboard_job(sim, tmp_path, collections_path, 'job',
+                                  {'offboard_serials': serial.lower(), 'offboard_pin': '123456',
+                                   'offboard_ack_timeout': 300})
+    lock = wait_for('the lock', lambda: sim.requests(vendor='simplemdm', method='POST', path_regex='/devices/102/lock$'))
+    assert len(lock) == 1 and lock[0]['status'] == 202
+    assert 'retired+by+IT' in lock[0]['body_excerpt'] or 'retired by IT' in lock[0]['body_excerpt'], lock
+    # the job polls the device and keeps its record while the device has not checked in
+    wait_for('a poll of the device', lambda: sim.requests(vendor='simplemdm', method='GET', path_regex='/devices/102$',
+                                                          since=lock[0]['seq']))
+    assert runner.simplemdm_get(sim, 'devices/102')[0] == 200
+    assert thread.is_alive()
+    checked_in = last_seq(sim)
+    check_in(sim, 102)
+    first, stats = finished(thread, result)
+    assert (first.status, stats['failures']) == ('successful', 0), first.stdout.read()
+
+    writes = [e for e in sim.requests(since=mark) if e['method'] != 'GET' and '/oauth2/' not in e['path']]
+    deletes = [e for e in writes if e['method'] == 'DELETE']
+    assert [e['path'] for e in deletes] == ['/simplemdm/api/v1/devices/102'] and deletes[0]['seq'] > checked_in
+    assert runner.simplemdm_get(sim, 'devices/102')[0] == 404
+    # released in ABM: one UNASSIGN_DEVICES activity for the device, and ABM shows it unassigned
+    activities = [e for e in writes if e['vendor'] == 'abm']
+    assert len(activities) == 1 and 'UNASSIGN_DEVICES' in activities[0]['body_excerpt'], activities
+    assert serial in activities[0]['body_excerpt']
+    assert abm_assignments(sim)[serial] is None
+    assert runner.task_results(first, 'Report')[0]['msg'] == [
+        'Removed from SimpleMDM: ' + serial, 'Command sent, record kept until the device checks in (run again later): none',
+        'Released from ABM: ' + serial, 'Unknown to both: none']
+
+    mark = last_seq(sim)
+    thread, result = offboard_job(sim, tmp_path, collections_path, 'job2', {'offboard_serials': serial})
+    again, stats = finished(thread, result)
+    assert (again.status, stats['changed']) == ('successful', 0), again.stdout.read()
+    assert [e for e in sim.requests(since=mark) if e['method'] != 'GET' and '/oauth2/' not in e['path']] == []
+
+
+def test_offboard_wipe_keeps_the_record_of_a_device_that_has_not_checked_in(sim, tmp_path, collections_path):
+    device = runner.simplemdm_get(sim, 'devices/103')[1]['data']['attributes']
+    assert device['status'] == 'enrolled' and not device['product_name'].startswith('Mac')  # an iPhone: no pin
+    serial = device['serial_number']
+    mark = last_seq(sim)
+    thread, result = offboard_job(sim, tmp_path, collections_path, 'job',
+                                  {'offboard_serials': serial, 'offboard_wipe': True, 'offboard_ack_timeout': 3})
+    first, stats = finished(thread, result)
+    assert (first.status, stats['failures']) == ('successful', 0), first.stdout.read()
+    assert simplemdm_writes(sim, mark) == [('POST', '/simplemdm/api/v1/devices/103/wipe')]
+    assert runner.simplemdm_get(sim, 'devices/103')[0] == 200  # kept: the wipe may not be delivered yet
+    assert runner.task_results(first, 'Report')[0]['msg'][:2] == [
+        'Removed from SimpleMDM: none', 'Command sent, record kept until the device checks in (run again later): ' + serial]
+
+    # the device took the wipe (SimpleMDM shows it unenrolled): the next job deletes the record and
+    # sends nothing more
+    assert runner.simplemdm_get(sim, 'devices/103')[1]['data']['attributes']['status'] == 'unenrolled'
+    mark = last_seq(sim)
+    thread, result = offboard_job(sim, tmp_path, collections_path, 'job2',
+                                  {'offboard_serials': serial, 'offboard_wipe': True, 'offboard_ack_timeout': 3})
+    second, stats = finished(thread, result)
+    assert (second.status, stats['changed']) == ('successful', 1), second.stdout.read()
+    assert simplemdm_writes(sim, mark) == [('DELETE', '/simplemdm/api/v1/devices/103')]
+    assert runner.task_results(second, 'Report')[0]['msg'][0] == 'Removed from SimpleMDM: ' + serial

@@ -18,9 +18,8 @@ import os
 import plistlib
 import socket
 
+import aiohttp  # tests/unit/requirements.txt installs it: a missing one fails here, it is not skipped
 import pytest
-
-aiohttp = pytest.importorskip('aiohttp')
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PLUGIN_PATH = os.path.join(COLLECTION_ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'micromdm_webhook.py')
@@ -149,3 +148,26 @@ def test_get_and_other_paths_are_refused():
                                                     post(ACK, path='/mdm')])
     assert [a[0] for a in answers] == [405, 404, 200]
     assert len(events) == 1
+
+
+def test_a_command_result_carries_what_the_rulebook_reads():
+    """The fields extensions/eda/rulebooks/micromdm_command_results.yml matches on, from a MicroMDM
+    DeviceInformation answer posted to the source's /micromdm path."""
+    result = plistlib.dumps({'UDID': 'A5EF1BA1-586D-4F29-B4F3-759DADAC2DDD', 'Status': 'Acknowledged',
+                             'CommandUUID': '41d35de3-a343-4146-ba4b-0069bae2a54f',
+                             'QueryResponses': {'OSVersion': '14.5', 'BatteryLevel': 0.86}})
+    event = {'topic': 'mdm.Connect', 'event_id': '3444be1d-bbf0-45dc-9da3-f707beeecf1b',
+             'created_at': '2018-08-13T14:30:16.789541405Z',
+             'acknowledge_event': {'udid': 'A5EF1BA1-586D-4F29-B4F3-759DADAC2DDD', 'status': 'Acknowledged',
+                                   'command_uuid': '41d35de3-a343-4146-ba4b-0069bae2a54f', 'url_params': None,
+                                   'raw_payload': base64.b64encode(result).decode()}}
+    answers, events = run_plugin({'path': '/micromdm', 'token': 't0ken'},
+                                 [post(event, {'Authorization': 'Bearer t0ken'}, path='/micromdm')])
+    assert answers == [(200, {'status': 'accepted'})]
+    assert len(events) == 1
+    assert events[0]['meta']['topic'] == 'mdm.Connect'
+    assert events[0]['meta']['udid'] == 'A5EF1BA1-586D-4F29-B4F3-759DADAC2DDD'
+    assert events[0]['meta']['command_uuid'] == '41d35de3-a343-4146-ba4b-0069bae2a54f'
+    acknowledged = events[0]['payload']['acknowledge_event']
+    assert acknowledged['status'] == 'Acknowledged'
+    assert acknowledged['payload']['QueryResponses'] == {'OSVersion': '14.5', 'BatteryLevel': 0.86}

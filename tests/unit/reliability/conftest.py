@@ -38,6 +38,9 @@ SENTINELS = {
     'esper_lockscreen_password': 'LockSENTINELpw3a7f1b',
     'esper_wifi_password': 'WifiSENTINELpw8b2c6d',
     'profile_password': 'ProfileSENTINELpw1d9e4f',
+    'attribute_secret': 'AttrSENTINELpsk6c4e2a',  # a secret SimpleMDM custom attribute's value
+    'managed_config_secret': 'ConfigSENTINELkey2b7d9f',  # a managed app config value with secret: true
+    'vpp_token': 'VppSENTINELtoken5a3c8e',  # the token inside an Apple VPP (.vpptoken) file
 }
 
 

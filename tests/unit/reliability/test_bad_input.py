@@ -72,7 +72,8 @@ CASES = {
          r'(HTTPS only|https)'),
         ('http-token-url', 'abm_mdm_server_info', {'token_url': 'http://account.apple.com/auth/oauth2/token'},
          'token_url', r'(HTTPS only|https)'),
-        ('private-key-not-pem', 'abm_mdm_server_info', {'private_key_path': '{junk_file}'}, 'private_key', r'PEM'),
+        ('private-key-not-pem', 'abm_mdm_server_info', {'private_key_path': '{junk_file}'}, 'private_key_path',
+         r'PEM'),
         ('key-id-missing', 'abm_mdm_server_info', {'key_id': ''}, 'key_id', r'(missing|required)'),
         ('assignment-bad-wait', 'abm_device_assignment',
          {'serial_numbers': ['{abm_serial}'], 'mdm_server': 'MicroMDM', 'wait': 'sometimes'}, 'wait', r'bool'),
@@ -80,6 +81,11 @@ CASES = {
         ('unknown-server-info', 'abm_mdm_server_info', {'mdm_server': 'NO-SUCH-SERVER'}, 'mdm_server', UNKNOWN),
         ('missing-key-file', 'abm_mdm_server_info', {'private_key_path': '/nonexistent/abm.pem'}, 'private_key_path',
          r'(cannot be read|No such file|not found)'),
+        ('bad-status-filter', 'abm_device_info', {'status': ['BOGUS']}, 'status', r'(one of|must be|BOGUS)'),
+        ('bad-product-family', 'abm_device_info', {'product_family': ['Toaster']}, 'product_family',
+         r'(one of|must be|Toaster)'),
+        ('release-on-school', 'abm_device_release', {'serial_numbers': ['{abm_serial}'], 'confirm': True,
+                                                     'api': 'school'}, 'api', r'Apple Business API only'),
     ],
     'esper': [
         ('unknown-device', 'esper_command', {'command': 'REBOOT', 'devices': ['NO-SUCH-DEVICE']}, 'devices', UNKNOWN),
@@ -99,6 +105,8 @@ CASES = {
         ('http-base-url', 'esper_device_info', {'base_url': 'http://acme-api.esper.cloud/api'}, 'base_url',
          r'(HTTPS only|https)'),
         ('group-not-a-uuid', 'esper_command', {'command': 'REBOOT', 'groups': ['NO-SUCH-GROUP']}, 'groups', r'UUID'),
+        ('unknown-group', 'esper_command', {'command': 'REBOOT', 'groups': ['00000000-0000-4000-8000-000000000000']},
+         'groups', UNKNOWN),
         ('gps-not-a-number', 'esper_command',
          {'command': 'SET_GPS_STATE', 'devices': ['{esper_serial}'], 'command_args': {'gps_state': 'high'}},
          'gps_state', r'(integer|int|between)'),
@@ -125,20 +133,8 @@ CASES = {
 }
 
 
-# Bad input the modules accept today (a filter value nobody validates yields an empty list):
-# kept as strict xfails so the table turns red once they are fixed and can move into CASES.
-KNOWN_GAPS = {
-    'abm': [
-        ('bad-status-filter', 'abm_device_info', {'status': ['BOGUS']}, 'status', r'(one of|must be|BOGUS)'),
-        ('bad-product-family', 'abm_device_info', {'product_family': ['Toaster']}, 'product_family',
-         r'(one of|must be|Toaster)'),
-    ],
-    # esper_command sends the POST for a group id Esper does not know, and Esper refuses it (400)
-    'esper': [
-        ('unknown-group', 'esper_command', {'command': 'REBOOT', 'groups': ['00000000-0000-4000-8000-000000000000']},
-         'groups', UNKNOWN),
-    ],
-}
+# No known gaps are left: bad input a module still accepted was once kept here as strict xfails
+# (KNOWN_GAPS, run by test_known_gaps); an empty table would only make pytest skip that test.
 
 
 def fleet_refs(sim):
@@ -154,14 +150,11 @@ def fleet_refs(sim):
     for a in attrs:
         names[a['name']] = names.get(a['name'], 0) + 1
     shared = [name for name, count in names.items() if count > 1]
-    esper = requests.get(config['esper_base_url'] + '/enterprise/%s/device/' % config['esper_tenant'],
+    esper = requests.get(config['esper_base_url'] + '/device/v0/devices/', params={'limit': 20},
                          headers={'Authorization': 'Bearer ' + config['esper_api_key']}, timeout=30)
-    esper_serial = None
-    if esper.ok:
-        body = esper.json()
-        results = body.get('results') or (body.get('content') or {}).get('results') or []
-        esper_serial = next((d.get('hardwareInfo', {}).get('serialNumber') or d.get('serial') or d['device_name']
-                             for d in results), None)
+    esper.raise_for_status()
+    esper_serial = next((d.get('serial') or d.get('hardwareInfo', {}).get('serialNumber')
+                         for d in esper.json()['content']['results']), None)
     fleet = sim.sim.fleet()
     return {'mac': macs[0]['serial_number'], 'iphone': iphones[0]['serial_number'], 'shared_name': shared[0],
             'abm_serial': fleet['abm']['locked_serials'][0] if fleet['abm']['locked_serials'] else 'X',
@@ -185,13 +178,6 @@ def test_at_least_40_cases():
 @pytest.mark.parametrize('vendor', sorted(CASES))
 def test_bad_input_fails_naming_the_option_and_writes_nothing(plain_sim, ansible, vendor):
     check_cases(plain_sim, ansible, vendor, CASES[vendor])
-
-
-@pytest.mark.xfail(strict=True, reason='known gaps (see KNOWN_GAPS and docs/reliability.md); move the '
-                   'cases into CASES once the modules refuse them')
-@pytest.mark.parametrize('vendor', sorted(KNOWN_GAPS))
-def test_known_gaps(plain_sim, ansible, vendor):
-    check_cases(plain_sim, ansible, vendor, KNOWN_GAPS[vendor])
 
 
 def check_cases(plain_sim, ansible, vendor, cases):

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fault suite: for every vendor an inventory run, an info module, a resource module and a
 command module against the simulator's fault rules (tests/simulator/faults.py): rate limits,
-5xx bursts, a connection reset after a command reached the server, slow answers, malformed
-JSON and HTML error pages, ABM token expiry, and inventories under 401/403."""
+5xx bursts (reads, resource writes, commands), a connection reset or a read timeout after a
+command reached the server, slow answers (info, command, inventory), malformed JSON and HTML
+pages (reads and writes), ABM token expiry, and inventories under 401/403."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,6 +12,7 @@ __metaclass__ = type
 
 import json
 import os
+import time
 
 import pytest
 
@@ -34,8 +36,9 @@ VENDORS = {
         'info': {'mdmkit.mdm.abm_mdm_server_info': {}},
         'resource': {'mdmkit.mdm.abm_device_assignment': {
             'serial_numbers': ['{{ movable[0] }}'], 'mdm_server': 'Staging', 'wait': False}},
-        'command': {'mdmkit.mdm.abm_device_assignment': {
-            'serial_numbers': ['{{ movable[1] }}'], 'mdm_server': 'Staging', 'wait': False}},
+        # releasing a device cannot be undone: the command a duplicate would hurt most
+        'command': {'mdmkit.mdm.abm_device_release': {
+            'serial_numbers': ['{{ movable[1] }}'], 'confirm': True, 'wait': False}},
         'command_path': r'/orgDeviceActivities$',
         'list_path': r'/abm/v1/orgDevices$',
     },
@@ -59,6 +62,60 @@ VENDORS = {
 }
 NAMES = sorted(VENDORS)
 
+# Resource writes under 5xx bursts: (task, fails?) in order, and per (method, path) the statuses
+# the log must show (None: any 2xx). A PUT or DELETE recovers through the bursts; a POST or
+# PATCH fails after exactly one request (the server may have acted on it) and the task run
+# again afterwards succeeds. ABM has POST writes only.
+RESOURCE_WRITES = {
+    'simplemdm': {
+        'faults': [('POST', r'/custom_attributes$', [503]), ('PATCH', r'/custom_attributes/fault_5xx$', [502]),
+                   ('PUT', r'/custom_attribute_values/fault_5xx$', [503, 503]),
+                   ('DELETE', r'/custom_attributes/fault_5xx$', [500, 500])],
+        'tasks': [({'mdmkit.mdm.simplemdm_custom_attribute': {'name': 'fault_5xx', 'default_value': 'x'}}, True),
+                  ({'mdmkit.mdm.simplemdm_custom_attribute': {'name': 'fault_5xx', 'default_value': 'x'}}, False),
+                  ({'mdmkit.mdm.simplemdm_custom_attribute': {'name': 'fault_5xx', 'default_value': 'y'}}, True),
+                  ({'mdmkit.mdm.simplemdm_custom_attribute': {'name': 'fault_5xx', 'default_value': 'y'}}, False),
+                  ({'mdmkit.mdm.simplemdm_custom_attribute_value': {
+                      'name': 'fault_5xx', 'value': 'v', 'device': '{{ fleet.devices[0].id }}'}}, False),
+                  ({'mdmkit.mdm.simplemdm_custom_attribute': {'name': 'fault_5xx', 'state': 'absent'}}, False)],
+    },
+    'abm': {
+        'faults': [('POST', r'/orgDeviceActivities$', [503])],
+        'tasks': [(VENDORS['abm']['resource'], True), (VENDORS['abm']['resource'], False)],
+    },
+    'esper': {
+        'setup': [{'mdmkit.mdm.esper_device_info': {'platform': 'APPLE'}, 'register': 'apple'}],
+        'faults': [('POST', r'/commands/v0/commands/$', [503]), ('DELETE', r'/device/v0/devices/[^/]+/$', [500, 503])],
+        'tasks': [(VENDORS['esper']['resource'], True), (VENDORS['esper']['resource'], False),
+                  ({'mdmkit.mdm.esper_device': {'device': '{{ apple.devices[0].id }}', 'state': 'absent'}}, False)],
+    },
+    'micromdm': {
+        'faults': [('POST', r'/workflows$', [503]), ('PATCH', r'/devices/[^/]+$', [502]),
+                   ('DELETE', r'/workflows/[^/]+$', [503, 500])],
+        'tasks': [({'mdmkit.mdm.micromdm_workflow': {'name': 'fault-5xx', 'profiles': []}}, True),
+                  ({'mdmkit.mdm.micromdm_workflow': {'name': 'fault-5xx', 'profiles': []}}, False),
+                  ({'mdmkit.mdm.micromdm_device': {'device': '{{ fleet.devices[0].udid }}',
+                                                   'workflow': 'fault-5xx'}}, True),
+                  ({'mdmkit.mdm.micromdm_device': {'device': '{{ fleet.devices[0].udid }}',
+                                                   'workflow': 'fault-5xx'}}, False),
+                  ({'mdmkit.mdm.micromdm_workflow': {'name': 'fault-wf-gone', 'profiles': []}}, False),
+                  ({'mdmkit.mdm.micromdm_workflow': {'name': 'fault-wf-gone', 'state': 'absent'}}, False)],
+    },
+}
+# SimpleMDM answers a command with 202 and no body: nothing to trickle ('slow') or cut in half
+# ('malformed_json'). Its late answer is covered by 'latency', its wrong answers by 'html'/'portal'.
+NO_COMMAND_BODY = ('simplemdm',)
+
+
+def command_cases(kinds):
+    return [(vendor, kind) for vendor in NAMES for kind in kinds
+            if not (vendor in NO_COMMAND_BODY and kind in ('slow', 'malformed_json'))]
+
+
+# A task must end within timeout + this after its slow request reached the server.
+SLOW_MARGIN = 2.5
+CLOCK = "{{ lookup('pipe', 'date +%s.%N') | float }}"
+
 
 @pytest.fixture(scope='module')
 def fsim(plain_sim):
@@ -81,13 +138,54 @@ def four_tasks(vendor):
     return spec['setup'] + [spec['info'], spec['resource'], spec['command']]
 
 
+def timed(task, name):
+    """The task, registered as ``name``, then a reading of the controller's clock (``ended``)."""
+    return [dict(task, register=name),
+            {'ansible.builtin.set_fact': {name + '_end': CLOCK}, 'register': name + '_clock', 'ignore_errors': False}]
+
+
+def took(run, name, entry):
+    """Seconds from the simulator receiving the slow request (``entry``, from its log, on the same
+    clock) to the end of the task: the client's wait plus the module's exit."""
+    return float(run.results[name + '_clock']['ansible_facts'][name + '_end']) - entry['start']
+
+
+# Known defects of modules other files own: the test checks everything else, then checks the
+# defect is still there (it fails once fixed: remove the entry then) and reports an xfail.
+CHANGED_GAPS = {
+    'abm': 'abm_device_release reports changed=false when the RELEASE_DEVICES POST has an unknown outcome '
+           '(abm_device_release.py: failed["changed"] = bool(result["activities"])); it may have acted.',
+}
+
+
+def check_changed_when_unknown(vendor, command):
+    """A command whose outcome is unknown may have acted: the task says changed."""
+    if vendor in CHANGED_GAPS:
+        assert not command.get('changed'), 'fixed: remove %s from CHANGED_GAPS' % vendor
+        pytest.xfail(CHANGED_GAPS[vendor])
+    assert command.get('changed'), command
+
+
+def wait_logged(fsim, count, seconds=10, **filters):
+    """The log entries once ``count`` are there: a request held by a latency fault is logged only
+    when the server answers it, after the client gave up (and must not land in the next test)."""
+    deadline = time.time() + seconds
+    entries = fsim.sim.requests(**filters)
+    while len(entries) < count and time.time() < deadline:
+        time.sleep(0.25)
+        entries = fsim.sim.requests(**filters)
+    return entries
+
+
 def check_waits(entries):
-    """Every request after a 429 with Retry-After started only once the wait ended."""
+    """Every retry of a request answered 429 with Retry-After (the same method, path and query:
+    a parallel worker's other request is not a retry) started only once the wait ended."""
     problems = []
     for index, entry in enumerate(entries):
         if entry['status'] != 429:
             continue
-        later = [e for e in entries[index + 1:] if e['path'] == entry['path'] and e['method'] == entry['method']]
+        later = [e for e in entries[index + 1:]
+                 if (e['method'], e['path'], e['query']) == (entry['method'], entry['path'], entry['query'])]
         if later and later[0]['start'] < entry['end'] + 1.0:
             problems.append((entry['seq'], later[0]['seq'], later[0]['start'] - entry['end']))
     return problems
@@ -143,33 +241,149 @@ def test_reset_after_a_command_reached_the_server(fsim, ansible, vendor):
     assert 'not sent again' in text or 'never resent' in text or 'check' in text.lower(), command
     entries = fsim.sim.requests(vendor=vendor, method='POST', path_regex=spec['command_path'])
     assert len(entries) == 1, entries  # sent once, never twice
+    check_changed_when_unknown(vendor, command)
+
+
+@pytest.mark.parametrize('vendor,kind', command_cases(['latency', 'slow']))
+def test_command_answer_slower_than_timeout(fsim, ansible, vendor, kind):
+    """The command reached the server, whose answer came too late (headers, or a trickled body):
+    one POST, a failure that says the outcome is unknown and how to check, within the timeout."""
+    spec = VENDORS[vendor]
+    fsim.sim.faults([{'kind': kind, 'vendor': vendor, 'method': 'POST', 'path_regex': spec['command_path'],
+                      'delay': 6}])
+    run = ansible.playbook(spec['setup'] + timed(spec['command'], 'command'),
+                           module_defaults=defaults(fsim, vendor, timeout=1, max_retries=3))
+    # max_retries 3, yet sent once: the rule saw one request (counted on arrival), the log holds one
+    # (waiting for it, so that a held request does not land in the next test's log)
+    entries = wait_logged(fsim, 1, vendor=vendor, method='POST', path_regex=spec['command_path'])
+    assert [rule['seen'] for rule in fsim.sim.fault_counters()] == [1]
+    assert len(entries) == 1, entries
+    assert run.rc == 0 and run.results, run
+    command = run.results['command']
+    text = json.dumps(command)
+    assert command.get('failed') and 'timed out after 1' in text and 'outcome is unknown' in text, command
+    assert 'Check its state' in text, command  # says how to check before running the task again
+    assert took(run, 'command', entries[0]) < 1 + SLOW_MARGIN, took(run, 'command', entries[0])
+    check_changed_when_unknown(vendor, command)
+
+
+# SimpleMDM commands sent with DELETE: the client's resend=False keeps them from being resent
+# like a resource DELETE would be (the method alone says nothing).
+DELETE_COMMANDS = {
+    'disable_bluetooth': ({'mdmkit.mdm.simplemdm_device_command': {
+        'command': 'disable_bluetooth', 'devices': ['{{ fleet.devices[0].id }}']}}, r'/devices/\d+/bluetooth$'),
+    'lost_mode_off': ({'mdmkit.mdm.simplemdm_lost_mode': {
+        'devices': ['{{ fleet.devices[0].id }}'], 'state': 'disabled'}}, r'/devices/\d+/lost_mode$'),
+    'uninstall_app': ({'mdmkit.mdm.simplemdm_installed_app': {
+        'device': '{{ fleet.devices[0].id }}', 'bundle_identifier': 'com.agilebits.onepassword-ios',
+        'state': 'absent'}}, r'/installed_apps/\d+$'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(DELETE_COMMANDS))
+def test_delete_command_dropped_after_it_reached_the_server(fsim, ansible, case):
+    task, path = DELETE_COMMANDS[case]
+    fsim.sim.faults([{'kind': 'reset', 'phase': 'after', 'vendor': 'simplemdm', 'method': 'DELETE',
+                      'path_regex': path}])
+    run = ansible.playbook(VENDORS['simplemdm']['setup'] + [task],
+                           module_defaults=defaults(fsim, 'simplemdm', max_retries=3))
+    assert run.rc == 0 and run.results, run
+    command = run.results['t1']
+    text = json.dumps(command)
+    assert command.get('failed') and 'outcome is unknown' in text and 'not sent again' in text, command
+    assert command.get('changed'), command  # it may have happened
+    entries = fsim.sim.requests(vendor='simplemdm', method='DELETE', path_regex=path)
+    assert [e['status'] for e in entries] == [None], entries  # acted on, dropped, never resent
+
+
+@pytest.mark.parametrize('vendor', NAMES)
+def test_resource_writes_under_server_error_bursts(fsim, ansible, vendor):
+    spec, writes = VENDORS[vendor], RESOURCE_WRITES[vendor]
+    fsim.sim.faults([{'kind': 'status', 'status': status, 'vendor': vendor, 'method': method, 'path_regex': path,
+                      'count': 1} for method, path, statuses in writes['faults'] for status in statuses])
+    tasks = spec['setup'] + writes.get('setup', []) + [dict(task, register='w%d' % i)
+                                                       for i, (task, _fails) in enumerate(writes['tasks'])]
+    run = ansible.playbook(tasks, module_defaults=defaults(fsim, vendor))
+    assert run.rc == 0 and run.results, run
+    for index, (_task, fails) in enumerate(writes['tasks']):
+        result = run.results['w%d' % index]
+        if fails:
+            assert result.get('failed') and 'HTTP 50' in result.get('msg', ''), (index, result)
+        else:
+            assert not result.get('failed') and result.get('changed'), (index, result)
+    for method, path, statuses in writes['faults']:
+        seen = [e['status'] for e in fsim.sim.requests(vendor=vendor, method=method, path_regex=path)]
+        errors, rest = seen[:len(statuses)], seen[len(statuses):]
+        assert errors == statuses and rest and all(200 <= s < 300 for s in rest), (method, path, seen)
+        if method in ('POST', 'PATCH'):  # not resent: the failed task sent one request
+            assert len(statuses) == 1, 'a POST/PATCH burst longer than 1 would fail the second run too'
 
 
 @pytest.mark.parametrize('vendor', NAMES)
 @pytest.mark.parametrize('kind', ['latency', 'slow'])
 def test_slower_than_timeout(fsim, ansible, vendor, kind):
+    # 'slow' trickles a small body (every info answer here is under 64 KiB), each piece within
+    # the socket timeout: only a deadline on the whole answer ends the task in time. (Before it
+    # was enforced, the task took the full 8 s.)
     spec = VENDORS[vendor]
-    fsim.sim.faults([{'kind': kind, 'vendor': vendor, 'method': 'GET', 'delay': 4}])
-    run = ansible.playbook([spec['info']], module_defaults=defaults(fsim, vendor, timeout=1, max_retries=0))
+    fsim.sim.faults([{'kind': kind, 'vendor': vendor, 'method': 'GET', 'delay': 8}])
+    run = ansible.playbook(timed(spec['info'], 'info'), module_defaults=defaults(fsim, vendor, timeout=1, max_retries=0))
+    entries = wait_logged(fsim, 1, vendor=vendor, method='GET')
+    assert len(entries) == 1 and entries[0]['faults'] == [kind], entries
     assert run.rc == 0 and run.results, run
-    result = run.results['t0']
-    assert result.get('failed') and 'timed out' in result['msg'] and '/' in result['msg'], result
-    assert run.elapsed < 30, run.elapsed
+    result = run.results['info']
+    assert result.get('failed') and 'timed out after 1' in result['msg'] and '/' in result['msg'], result
+    assert took(run, 'info', entries[0]) < 1 + SLOW_MARGIN, took(run, 'info', entries[0])
 
 
 @pytest.mark.parametrize('vendor', NAMES)
-@pytest.mark.parametrize('kind', ['malformed_json', 'html'])
+def test_slow_inventory_run(fsim, ansible, vendor):
+    source = dict(fsim.connection(vendor), timeout=1, max_retries=0, strict=True)
+    strict = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'}
+    baseline = ansible.inventory_run(vendor, source, env=strict)
+    assert baseline.rc == 0, baseline
+    fsim.sim.faults([{'kind': 'slow', 'vendor': vendor, 'method': 'GET', 'delay': 8}])
+    slow = ansible.inventory_run(vendor, source, env=strict)
+    assert slow.rc != 0 and 'timed out after 1' in slow.stderr, slow
+    assert slow.elapsed < baseline.elapsed + 1 + SLOW_MARGIN, (slow.elapsed, baseline.elapsed)
+
+
+MALFORMED = {
+    'malformed_json': ({'kind': 'malformed_json'}, ('malformed JSON', 'HTTP 2')),
+    'html': ({'kind': 'html'}, ('HTTP 502', 'upstream error')),
+    # a captive portal or a proxy login page answering 200 in place of the API
+    'portal': ({'kind': 'html', 'status': 200}, ('HTTP 200 with a non-JSON body (text/html', 'upstream error')),
+}
+
+
+@pytest.mark.parametrize('vendor', NAMES)
+@pytest.mark.parametrize('kind', sorted(MALFORMED))
 def test_malformed_answers(fsim, ansible, vendor, kind):
     spec = VENDORS[vendor]
-    fsim.sim.faults([{'kind': kind, 'vendor': vendor, 'method': 'GET'}])
+    rule, expected = MALFORMED[kind]
+    fsim.sim.faults([dict(rule, vendor=vendor, method='GET')])
     run = ansible.playbook([spec['info']], module_defaults=defaults(fsim, vendor, max_retries=1))
     assert run.rc == 0 and run.results, run
     msg = run.results['t0'].get('msg', '')
     assert run.results['t0'].get('failed'), run.results['t0']
-    if kind == 'html':
-        assert 'HTTP 502' in msg and 'upstream error' in msg and '<' not in msg, msg
-    else:
-        assert 'malformed JSON' in msg and 'HTTP 200' in msg, msg
+    assert all(part in msg for part in expected) and '<' not in msg, msg
+
+
+@pytest.mark.parametrize('vendor,kind', command_cases(sorted(MALFORMED)))
+def test_malformed_answers_to_commands(fsim, ansible, vendor, kind):
+    """The answer to a command is cut, an HTML error page or a portal's page: the task fails
+    clearly, with the status and an excerpt, and the command is not sent again."""
+    spec = VENDORS[vendor]
+    rule, expected = MALFORMED[kind]
+    fsim.sim.faults([dict(rule, vendor=vendor, method='POST', path_regex=spec['command_path'])])
+    run = ansible.playbook(spec['setup'] + [spec['command']], module_defaults=defaults(fsim, vendor))
+    assert run.rc == 0 and run.results, run
+    command = run.results['t%d' % len(spec['setup'])]
+    text = json.dumps(command)
+    assert command.get('failed'), command
+    assert all(part in text for part in expected) and '<html' not in text, command
+    entries = fsim.sim.requests(vendor=vendor, method='POST', path_regex=spec['command_path'])
+    assert len(entries) == 1, entries
 
 
 def test_abm_token_expiring_mid_run(fsim, ansible, tmp_path):

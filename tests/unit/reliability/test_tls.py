@@ -58,3 +58,29 @@ def test_self_signed_refused_without_ca_path_and_accepted_with_it(tls_sim, ansib
     trusted_inv = ansible.inventory_run(vendor, dict(inventory, ca_path=tls_sim.ca_path),
                                         env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'})
     assert trusted_inv.rc == 0 and json.loads(trusted_inv.stdout)['_meta']['hostvars'], trusted_inv
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_ca_path_and_validate_certs_win_over_a_ca_bundle_variable(tls_sim, ansible, variable):
+    """Many hosts and execution environments set REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE to the
+    system bundle; requests lets either override a session's verify setting. ca_path and
+    validate_certs: false must still apply (before the fix both failed with the variable set)."""
+    import certifi  # pylint: disable=import-outside-toplevel
+    env = {variable: certifi.where()}  # a real bundle, without the simulator's CA
+    tasks, defaults = [], {}
+    for vendor in sorted(VENDORS):
+        defaults['group/mdmkit.mdm.' + vendor] = tls_sim.connection(vendor)
+        module = 'mdmkit.mdm.' + VENDORS[vendor]
+        tasks += [{module: {}, 'register': vendor + '_default'},
+                  {module: {'ca_path': tls_sim.ca_path}, 'register': vendor + '_ca_path'},
+                  {module: {'validate_certs': False}, 'register': vendor + '_unverified'}]
+    run = ansible.playbook(tasks, module_defaults=defaults, env=env)
+    assert run.rc == 0 and run.results, run
+    for vendor in sorted(VENDORS):
+        refused = run.results[vendor + '_default']
+        assert refused.get('failed') and 'TLS verification failed' in refused['msg'], (vendor, refused)
+        for case in ('_ca_path', '_unverified'):
+            assert not run.results[vendor + case].get('failed'), (vendor + case, run.results[vendor + case])
+    inventory = ansible.inventory_run('simplemdm', dict(tls_sim.connection('simplemdm'), ca_path=tls_sim.ca_path),
+                                      env=dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED='true'))
+    assert inventory.rc == 0 and json.loads(inventory.stdout)['_meta']['hostvars'], inventory

@@ -63,7 +63,9 @@ def assertion(config, key_pem=None, **changes):
 
 def request_token(sim, scope='business.api', **assertion_changes):
     config = sim.config
-    form = {'grant_type': 'client_credentials', 'client_id': config['abm_client_id'],
+    client_id = config['asm_client_id'] if scope == 'school.api' else config['abm_client_id']  # one account per API
+    assertion_changes = dict({'iss': client_id, 'sub': client_id}, **assertion_changes)
+    form = {'grant_type': 'client_credentials', 'client_id': client_id,
             'client_assertion_type': ASSERTION_TYPE, 'scope': scope,
             'client_assertion': assertion(config, **assertion_changes)}
     return requests.post(config['abm_token_url'], data=form, timeout=TIMEOUT)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The esper inventory plugin against the simulator: one host per device named by serial, esper_ vars,
-# groups by platform/OS/state/group, hostnames fallback, API filters, pages fetched in parallel
-# (overlapping requests in the log), and errors (a 401, a failing page in a worker) failing the source.
+# groups by platform/OS/state/group, hostnames fallback, API filters, pages fetched in parallel by at most
+# page_workers (requests in flight, from the log's start/end times), the default page size of 1000, a tenant
+# that caps the page size, and errors (a 401, a failing page in a worker) failing the source.
 set -eux
 
 CONFIG="$(dirname "$INVENTORY_PATH")/integration_config.yml"
@@ -54,5 +55,11 @@ if inventory -i "$WORK/noretry.esper.yml" --list --output "$WORK/partial.json" 2
 fi
 grep -q 'HTTP 500' "$WORK/page.err"
 playbook -e fault=none faults.yml
+
+# 4. a tenant that caps the page size: the default page_size (1000) is cut to 40, no device is lost
+playbook -e max_limit=40 paging.yml
+inventory -i "$WORK/capped.esper.yml" --list --output "$WORK/capped.json"
+plain "$WORK/capped.json"
+playbook -e max_limit=none paging.yml
 
 playbook verify.yml

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The simplemdm inventory plugin against the simulator: one host per device in its device group,
-# vars, hostname fallbacks, filters, constructed options, one request per 100 devices (plus the
-# group list), the cache (no request on the second run), and a 401 or 403 that fails the source.
+# The simplemdm inventory plugin against the simulator: one host per device in its device group
+# (also in the --graph), vars, host names from an ordered attribute list (safe, unique), filters,
+# constructed options and strict, the list read from both ends (one request per 100 devices, at
+# most one more, plus the group list) or one way, the cache (no request on the second run), and a
+# 401 or 403 that fails the source.
 set -eux
 
 CONFIG="$(dirname "$INVENTORY_PATH")/integration_config.yml"
@@ -34,9 +36,49 @@ setting() { "$PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1
 )
 playbook -e mark_name=others mark.yml
 
+# the graph as {group: [direct members]}, to check each host under its group
+"$PYTHON" - "$WORK/demo.graph" > "$WORK/demo_graph.json" << 'PARSE'
+import json, sys
+members, stack = {}, []
+for line in open(sys.argv[1]):
+    line = line.rstrip('\n')
+    if line.startswith('@'):  # @all:
+        stack = [line[1:].rstrip(':')]
+        continue
+    at = line.index('|--')
+    depth, name = at // 3 + 1, line[at + 3:]
+    del stack[depth:]
+    if name.startswith('@'):
+        stack.append(name[1:].rstrip(':'))
+        members.setdefault(stack[-1], [])
+    else:
+        members.setdefault(stack[-1], []).append(name)
+print(json.dumps(members))
+PARSE
+
 # 3. devices awaiting enrollment (named by their name), filters, secret attributes
 inventory -i "$WORK/awaiting.simplemdm.yml" --list --output "$WORK/awaiting.json"
 inventory -i "$WORK/filtered.simplemdm.yml" --list --output "$WORK/filtered.json"
+
+# the fleet read one way only, between two marks
+playbook -e mark_name=oneway mark.yml
+inventory -i "$WORK/oneway.simplemdm.yml" --list --output "$WORK/oneway.json"
+playbook -e mark_name=oneway_end mark.yml
+
+# host names from an ordered list of attributes, made safe and unique; strict and not strict
+inventory -i "$WORK/named.simplemdm.yml" --list --output "$WORK/named.json"
+inventory -i "$WORK/phones.simplemdm.yml" --list --output "$WORK/phones.json"
+if inventory -i "$WORK/strict.simplemdm.yml" --list --output "$WORK/strict.json" 2> "$WORK/strict.err"; then
+    echo "a strict source with devices that have no host name did not fail" >&2
+    exit 1
+fi
+grep -q 'No hostname for simplemdm device' "$WORK/strict.err"
+if inventory -i "$WORK/strict_compose.simplemdm.yml" --list --output "$WORK/strict_compose.json" \
+        2> "$WORK/strict_compose.err"; then
+    echo "a strict source whose compose fails did not fail" >&2
+    exit 1
+fi
+grep -q 'Could not set shouting for host' "$WORK/strict_compose.err"
 
 # 4. a wrong API key fails the source with a clear message (never an empty fleet), key not shown
 if inventory -i "$WORK/badkey.simplemdm.yml" --list --output "$WORK/bad.json" 2> "$WORK/bad.err"; then

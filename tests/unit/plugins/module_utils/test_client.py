@@ -115,15 +115,19 @@ def test_429_with_http_date_retry_after(sim):
     assert time.time() - started >= 1.0
 
 
-def test_simplemdm_rate_limit_reset_header_alone_sets_the_wait():
+@pytest.mark.parametrize('reset,low,high', [
+    (lambda: str(time.time() + 20), 18, 20),  # SimpleMDM: epoch seconds
+    (lambda: '30', 29.9, 30),                 # a gateway's delta in seconds
+])
+def test_rate_limit_reset_header_alone_sets_the_wait(reset, low, high):
     from ansible_collections.mdmkit.mdm.plugins.module_utils.retries import RetryPolicy
 
     class FakeResponse:
         status = 429
-        headers = {'X-RateLimit-Reset': str(time.time() + 20)}
+        headers = {'X-RateLimit-Reset': reset()}
 
     wait = RetryPolicy().get_retry_after(FakeResponse())
-    assert 18 < wait <= 20
+    assert low < wait <= high
 
 
 def test_rate_limit_wait_longer_than_allowed_fails_at_once(sim):
@@ -184,7 +188,40 @@ def test_get_is_retried_after_a_reset(sim):
     sim.faults([{'kind': 'reset', 'phase': 'before', 'vendor': 'esper', 'count': 1}])
     api = client(sim, 'esper')
     api.get('device/v0/devices/', params={'limit': 1})
-    assert len(logged(sim, vendor='esper')) >= 1
+    assert [r['status'] for r in logged(sim, vendor='esper')] == [None, 200]  # dropped, then resent
+
+
+def test_post_is_retried_when_the_connection_was_refused():
+    # Nothing listens on port 9: no byte left, so even a POST may be tried again.
+    api = client_from_options('simplemdm', dict(api_key='k' * 12, base_url='http://127.0.0.1:9/api/v1',
+                                                timeout=1, max_retries=2).get)
+    with pytest.raises(TransportError) as err:
+        api.post('custom_attributes', data={'name': 'refused'})
+    assert not isinstance(err.value, OutcomeUnknownError)
+    assert 'Could not connect' in err.value.msg and 'gave up after 2 retries' in err.value.msg
+    assert [reason for _seconds, reason in api.waits] == ['backoff', 'backoff']
+
+
+def test_small_trickled_answer_is_cut_at_the_timeout(sim):
+    # A small body trickled over 6 s, each piece within the socket timeout: only a deadline on the
+    # whole body stops it. (Before the body was read one socket read at a time under the time
+    # left, this took the full 6 s.)
+    sim.faults([{'kind': 'slow', 'vendor': 'simplemdm', 'method': 'GET', 'delay': 6}])
+    api = client(sim, 'simplemdm', timeout=1, max_retries=0)
+    started = time.time()
+    with pytest.raises(TransportError) as err:
+        api.get('account')
+    assert time.time() - started < 1.8
+    assert 'timed out after 1' in err.value.msg and '/account' in err.value.msg
+
+
+def test_read_timeout_after_retries_says_timed_out(sim):
+    sim.faults([{'kind': 'latency', 'vendor': 'micromdm', 'method': 'GET', 'delay': 2}])
+    api = client(sim, 'micromdm', timeout=0.5, max_retries=1)
+    with pytest.raises(TransportError) as err:
+        api.get('devices')
+    assert 'timed out after 0.5s (gave up after 1 retry)' in err.value.msg, err.value.msg
+    assert 'lost its connection' not in err.value.msg
 
 
 def test_slow_read_times_out_naming_the_endpoint(sim):
@@ -205,6 +242,77 @@ def test_connection_refused_is_a_transport_error():
     assert 'Could not connect to SimpleMDM' in err.value.msg
 
 
+# ---- commands sent with PUT or DELETE: request(..., resend=False) ------------------------
+
+BLUETOOTH = r'/devices/\d+/bluetooth$'
+
+
+def a_device_id(api):
+    return api.get('devices', params={'limit': 1})['data'][0]['id']
+
+
+def test_delete_command_is_not_resent_once_it_reached_the_server(sim):
+    api = client(sim, 'simplemdm')
+    path = 'devices/%s/bluetooth' % a_device_id(api)
+    sim.faults([{'kind': 'reset', 'phase': 'after', 'vendor': 'simplemdm', 'method': 'DELETE',
+                 'path_regex': BLUETOOTH}])
+    with pytest.raises(OutcomeUnknownError) as err:
+        api.request('DELETE', path, resend=False)
+    assert 'outcome is unknown' in err.value.msg and 'not sent again' in err.value.msg
+    assert err.value.details['outcome'] == 'unknown'
+    assert [r['status'] for r in logged(sim, vendor='simplemdm', method='DELETE')] == [None]
+    # the same DELETE as a resource write (the default) is resent: the opt-out is what stops it
+    sim.reset()
+    sim.faults([{'kind': 'reset', 'phase': 'after', 'vendor': 'simplemdm', 'method': 'DELETE',
+                 'path_regex': BLUETOOTH, 'count': 1}])
+    api.request('DELETE', path)
+    assert [r['status'] for r in logged(sim, vendor='simplemdm', method='DELETE')] == [None, 202]
+
+
+def test_get_command_is_not_resent_either(sim):
+    # NanoMDM's push is a GET that acts: resend=False holds for any method
+    api = client(sim, 'simplemdm')
+    sim.faults([{'kind': 'reset', 'phase': 'after', 'vendor': 'simplemdm', 'method': 'GET', 'path_regex': 'account'}])
+    with pytest.raises(OutcomeUnknownError):
+        api.request('GET', 'account', resend=False)
+    assert [r['status'] for r in logged(sim, vendor='simplemdm', method='GET')] == [None]
+
+
+def test_delete_command_is_not_resent_after_a_read_timeout_or_a_502(sim):
+    api = client(sim, 'simplemdm', timeout=1)
+    path = 'devices/%s/bluetooth' % a_device_id(api)
+    sim.faults([{'kind': 'latency', 'vendor': 'simplemdm', 'method': 'DELETE', 'delay': 2, 'count': 1}])
+    with pytest.raises(OutcomeUnknownError) as err:
+        api.request('DELETE', path, resend=False)
+    assert 'timed out' in err.value.msg
+    sim.faults([{'kind': 'status', 'status': 502, 'vendor': 'simplemdm', 'method': 'DELETE', 'count': 1}])
+    with pytest.raises(ApiError) as err:
+        api.delete(path, resend=False)
+    assert err.value.status == 502
+    time.sleep(1.5)  # the delayed one reaches the log once the server has answered it
+    assert len(logged(sim, vendor='simplemdm', method='DELETE')) == 2  # one each
+
+
+def test_delete_command_is_retried_after_a_refusal(sim):
+    api = client(sim, 'simplemdm')
+    path = 'devices/%s/bluetooth' % a_device_id(api)
+    sim.faults([{'kind': 'rate_limit', 'vendor': 'simplemdm', 'method': 'DELETE', 'count': 1, 'retry_after': 1},
+                {'kind': 'status', 'status': 503, 'retry_after': 1, 'vendor': 'simplemdm', 'method': 'DELETE',
+                 'count': 1}])
+    assert api.request('DELETE', path, resend=False).status == 202
+    assert [r['status'] for r in logged(sim, vendor='simplemdm', method='DELETE')] == [429, 503, 202]
+
+
+def test_nanomdm_enqueue_is_not_resent(sim):
+    from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import send_nanomdm
+    api = client(sim, 'micromdm', server_url=sim.config['url'] + '/nanomdm', flavor='nanomdm')
+    udid = client(sim, 'micromdm').list_all('devices', 'devices')[0]['udid']
+    sim.faults([{'kind': 'reset', 'phase': 'after', 'vendor': 'micromdm', 'method': 'PUT', 'path_regex': 'enqueue'}])
+    with pytest.raises(OutcomeUnknownError):
+        send_nanomdm(api, 'DeviceInformation', [udid], {})
+    assert len(logged(sim, vendor='micromdm', method='PUT')) == 1
+
+
 # ---- errors ---------------------------------------------------------------------------
 
 def test_malformed_json_reports_status_and_excerpt(sim):
@@ -221,6 +329,34 @@ def test_html_error_page_reports_status_and_excerpt(sim):
     with pytest.raises(ApiError) as err:
         api.post('v2/converge', json_body={})
     assert 'HTTP 500' in err.value.msg and '<' not in err.value.msg
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+def test_2xx_with_an_html_body_is_an_error_from_the_json_helpers(sim, method):
+    # a captive portal or a proxy login page answering 200 instead of the API
+    sim.faults([{'kind': 'html', 'status': 200, 'vendor': 'simplemdm', 'method': method}])
+    api = client(sim, 'simplemdm')
+    with pytest.raises(ApiError) as err:
+        getattr(api, method.lower())('custom_attributes/portal_probe')
+    assert err.value.status == 200
+    assert 'answered HTTP 200 with a non-JSON body (text/html' in err.value.msg, err.value.msg
+    assert 'upstream error' in err.value.msg and '<' not in err.value.msg
+    assert '%s /custom_attributes/portal_probe' % method in err.value.msg
+    # request() still returns any body (downloads: CSV, profiles)
+    raw = api.request(method, 'custom_attributes/portal_probe')
+    assert raw.status == 200 and raw.body is None and '<html>' in raw.text
+
+
+def test_userinfo_in_a_url_is_kept_out_of_messages():
+    api = client_from_options('simplemdm', dict(api_key='k' * 12, timeout=1, max_retries=0,
+                                                base_url='http://admin:UrlSECRETpw@127.0.0.1:9/api/v1').get)
+    with pytest.raises(TransportError) as err:
+        api.get('devices')
+    assert 'UrlSECRETpw' not in err.value.msg and 'admin' not in err.value.msg
+    assert 'http://127.0.0.1:9/api/v1/devices' in err.value.msg
+    with pytest.raises(ConfigError) as err:
+        client_from_options('micromdm', dict(api_key='k' * 12, server_url='ftp://admin:UrlSECRETpw@mdm.example.com').get)
+    assert 'UrlSECRETpw' not in err.value.msg and 'ftp://mdm.example.com' in err.value.msg
 
 
 def test_vendor_error_bodies_become_messages(sim):
@@ -277,7 +413,8 @@ def test_abm_malformed_key_is_a_config_error():
 
 
 def test_school_mode_uses_school_scope(sim):
-    api = client(sim, 'abm', api='school', base_url=sim.config['asm_base_url'])
+    api = client(sim, 'abm', api='school', base_url=sim.config['asm_base_url'],
+                 client_id=sim.config['asm_client_id'])  # the simulator's Apple School Manager account
     list(api.paginate('v1/mdmServers'))
     token_post = logged(sim, vendor='abm', method='POST', path='/abm/auth/oauth2/token')
     assert len(token_post) == 1

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.state import MASK, Resource, plan_members
+from ansible_collections.mdmkit.mdm.plugins.module_utils.state import MASK, Applied, Resource, plan_members
 
 
 class FakeModule:
@@ -69,6 +69,18 @@ def test_absent_deletes_once():
     assert result['changed'] and calls == [('delete', 'a')] and result['diff']['after'] == {}
     result, calls = ensure(None, {'name': 'a'}, state='absent')
     assert not result['changed'] and calls == []
+
+
+def test_update_answered_as_no_op_is_unchanged():
+    """An update whose writes all turned out to be no-ops (assigns answered 409) reports unchanged,
+    with the view the update returned."""
+    current = {'name': 'a', 'colour': 'red'}
+    result = THING.ensure(FakeModule(), current, {'name': 'a', 'colour': 'blue'},
+                          update=lambda changes, cur: Applied(dict(cur), changed=False))
+    assert not result['changed'] and result['thing']['colour'] == 'red'
+    result = THING.ensure(FakeModule(), current, {'name': 'a', 'colour': 'blue'},
+                          update=lambda changes, cur: Applied(None, changed=True))
+    assert result['changed'] and result['thing']['colour'] == 'blue'
 
 
 def test_secrets_are_masked_in_diff_and_result():

@@ -87,3 +87,46 @@ def test_wait_gives_up_at_the_timeout(monkeypatch):
     pending = wait_for_activities(None, activities, 10, 4, sleep=clock.sleep, clock=clock.time)
     assert pending == activities
     assert clock.now == 10
+
+
+# ---- MDM migration deadline ------------------------------------------------------------------
+
+def test_deadline_must_be_future_and_within_apple_90_days():
+    from datetime import datetime, timezone
+    from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert abm_devices.parse_deadline('2026-03-31T12:00:00+02:00', now=now) == '2026-03-31T10:00:00Z'
+    assert abm_devices.parse_deadline('2026-04-01', now=now) == '2026-04-01T00:00:00Z'  # exactly 90 days
+    refused = (('2026-04-01T00:00:01Z', 'more than 90 days ahead'), ('2025-12-31T23:59:59Z', 'not in the future'),
+               ('soon', 'not an ISO 8601'))
+    for value, problem in refused:
+        try:
+            abm_devices.parse_deadline(value, now=now)
+        except ConfigError as exc:
+            assert exc.msg.startswith('mdm_migration_deadline: ') and problem in exc.msg
+        else:
+            raise AssertionError(value)
+
+
+def test_deadlines_compare_by_the_second():
+    assert abm_devices.same_moment('2026-03-15T17:00:00.000Z', '2026-03-15T17:00:00Z')
+    assert abm_devices.same_moment('2026-03-15T19:00:00+02:00', '2026-03-15T17:00:00Z')
+    assert not abm_devices.same_moment('2026-03-15T17:00:01Z', '2026-03-15T17:00:00Z')
+    assert not abm_devices.same_moment(None, '2026-03-15T17:00:00Z')
+
+
+def test_only_devices_migrating_to_the_target_get_a_new_deadline_or_a_cancel():
+    from ansible_collections.mdmkit.mdm.plugins.modules.abm_device_assignment import plan_migrations
+    found = {
+        'SAME': {'mdm_migration_status': 'REQUESTED', 'mdm_migration_deadline_date_time': '2026-03-15T17:00:00.000Z'},
+        'OTHER': {'mdm_migration_status': 'STARTED', 'mdm_migration_deadline_date_time': '2026-03-01T17:00:00.000Z'},
+        'DONE': {'mdm_migration_status': 'SUCCESS', 'mdm_migration_deadline_date_time': '2026-03-01T17:00:00.000Z'},
+        'NONE': {},
+        'AWAY': {'mdm_migration_status': 'REQUESTED', 'mdm_migration_deadline_date_time': '2026-03-01T17:00:00.000Z'},
+    }
+    current = {'SAME': 'T', 'OTHER': 'T', 'DONE': 'T', 'NONE': 'T', 'AWAY': 'S2'}
+    serials = list(found)
+    assert plan_migrations(found, current, serials, 'T', '2026-03-15T17:00:00Z', False) == (
+        'UPDATE_MDM_MIGRATION_DEADLINE', ['OTHER'])
+    assert plan_migrations(found, current, serials, 'T', None, True) == ('CANCEL_MDM_MIGRATION', ['SAME', 'OTHER'])
+    assert plan_migrations(found, current, serials, 'T', None, False) == (None, [])
