@@ -594,7 +594,9 @@ COMMAND_PLAY = '''
       register: sent
     - assert:
         that: sent.results | selectattr('outcome', 'equalto', 'sent') | list | length == device_ids | length
-        fail_msg: "{{ sent.results | length }} results for {{ device_ids | length }} ids; not sent: {{ sent.results | rejectattr('outcome', 'equalto', 'sent') | list | to_json }}"
+        fail_msg: >-
+          {{ sent.results | length }} results for {{ device_ids | length }} ids; not sent:
+          {{ sent.results | rejectattr('outcome', 'equalto', 'sent') | list | to_json }}
 '''
 URI_PLAY = '''
 - hosts: localhost

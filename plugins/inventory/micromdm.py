@@ -92,11 +92,8 @@ class InventoryModule(MdmInventory):
 
     def fetch_pages(self, client):
         check_flavor(client.flavor, ('management_v1', 'micromdm'), 'the mdmkit.mdm.micromdm inventory (a device list)')
-        if client.flavor == 'micromdm':
-            yield self.fetch_v1(client)
-            return
-        workflows = client.list_all('workflows', 'workflows')
-        names = dict((str(w.get('uuid')).lower(), w.get('name')) for w in workflows if isinstance(w, dict))
+        # read before the devices: one request for workflows (management_v1) or blueprints (1.x)
+        add_group_names = blueprints_at_enroll(client) if client.flavor == 'micromdm' else workflow_names(client)
         devices = []
         for device in client.list_all('devices', 'devices'):
             if not isinstance(device, dict):
@@ -105,25 +102,9 @@ class InventoryModule(MdmInventory):
                 continue
             device = dict(device)
             device['id'] = device.get('uuid')
-            device['workflow_name'] = names.get(str(device.get('workflow_uuid') or '').lower())
+            add_group_names(device)
             devices.append(device)
         yield devices
-
-    def fetch_v1(self, client):
-        """MicroMDM 1.x: the device list and the blueprints applied at enrollment."""
-        at_enroll = sorted(b.get('name') for b in list_blueprints(client) if b.get('name') and applies_at_enroll(b))
-        devices = []
-        for device in client.list_all('devices', 'devices'):
-            if not isinstance(device, dict):
-                continue
-            if self.get_option('enrolled_only') and not device.get('enrolled'):
-                continue
-            device = dict(device)
-            device['id'] = device.get('uuid')
-            device.pop('workflow_uuid', None)  # 1.x has no workflows
-            device['blueprint_names'] = list(at_enroll) if device.get('enrolled') else []
-            devices.append(device)
-        return devices
 
     def device_groups(self, device):
         name = device.get('workflow_name')
@@ -133,3 +114,24 @@ class InventoryModule(MdmInventory):
 
 def group_name(name):
     return re.sub(r'[^a-z0-9_]', '_', name.lower())
+
+
+def workflow_names(client):
+    """management_v1: a function giving a device the name of its workflow (``workflow_name``)."""
+    workflows = client.list_all('workflows', 'workflows')
+    names = dict((str(w.get('uuid')).lower(), w.get('name')) for w in workflows if isinstance(w, dict))
+
+    def add(device):
+        device['workflow_name'] = names.get(str(device.get('workflow_uuid') or '').lower())
+    return add
+
+
+def blueprints_at_enroll(client):
+    """MicroMDM 1.x: a function giving an enrolled device the names of the blueprints applied at
+    enrollment (``blueprint_names``); 1.x assigns no workflow."""
+    at_enroll = sorted(b.get('name') for b in list_blueprints(client) if b.get('name') and applies_at_enroll(b))
+
+    def add(device):
+        device.pop('workflow_uuid', None)  # 1.x has no workflows
+        device['blueprint_names'] = list(at_enroll) if device.get('enrolled') else []
+    return add

@@ -25,7 +25,7 @@ import re
 import time
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.abm import MAX_PAGE_SIZE, pages_left
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, MdmError, NotFoundError
+from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError, MdmError, NotFoundError, OutcomeUnknownError
 from ansible_collections.mdmkit.mdm.plugins.module_utils.lookup import find
 from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import bounded_map
 
@@ -510,6 +510,18 @@ def failure_message(unsuccessful, activities, failed, state):
             % (len(unsuccessful), len(activities), described, state,
                listing(failed) if failed else 'none found (see the activity log)',
                (' ' + '; '.join(reasons[:20])) if reasons else ''))
+
+
+def failed_result(result, exc):
+    """The result of a task that failed with ``exc`` after ``result`` was partly filled.
+
+    Changed once an activity exists, or when an activity POST may have reached Apple (outcome
+    unknown): it may have acted, and a release cannot be undone.
+    """
+    failed = dict(result)
+    failed['changed'] = bool(result['activities']) or isinstance(exc, OutcomeUnknownError)
+    failed.update(exc.result())
+    return failed
 
 
 def send_activities(client, batches, result, metadata_for=None):

@@ -241,6 +241,13 @@ def mask_args(args):
     return masked
 
 
+def mask_request(record):
+    """A command request record as the API answers it, its secret command_args masked."""
+    if isinstance(record, dict) and isinstance(record.get('command_args'), dict):
+        return dict(record, command_args=mask_args(record['command_args']))
+    return record
+
+
 # ---- v2 lists ----------------------------------------------------------------------------
 
 def content(body):

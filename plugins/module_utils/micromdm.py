@@ -54,12 +54,47 @@ def check_flavor(flavor, allowed, what, hint=''):
                          FLAVOR_NAMES.get(flavor, flavor), (' ' + hint) if hint else ''))
 
 
+# The ``udids`` option of the modules that act on devices; its documentation is the
+# mdmkit.mdm.micromdm_udids doc fragment.
+UDIDS_OPTION = dict(type='list', elements='str', required=True, aliases=['udid'])
+
+
 def outcome(result, **changes):
     """An action's task result with ``changes``: what a failure at that point reports (how many
     devices were done, whether anything was sent)."""
     failed = dict(result)
     failed.update(changes)
     return failed
+
+
+def act_on_each(module, result, udids, send):
+    """``send(udid)`` for each device, in order, one request each. A failure fails the task at once,
+    its result saying which devices were done (``done``, ``changed`` and ``sent`` true when any was);
+    otherwise ``result['sent']`` becomes true."""
+    done = []
+    for udid in udids:
+        with module.errors(**outcome(result, changed=bool(done), sent=bool(done), done=list(done))):
+            send(udid)
+        done.append(udid)
+    result['sent'] = True
+
+
+def exit_per_device(module, result, results, done_status, allow_partial, none_done, some_failed):
+    """End an action whose ``results`` say, per device, ``{id, status, error, ...}``.
+
+    ``failed_ids`` are the devices whose status is not ``done_status``; the task is changed when any
+    device got the action. It fails when none did, or when some did not and ``allow_partial`` is
+    false, with ``none_done`` or ``some_failed``: %-templates of ``total`` (devices), ``failed``
+    (their number) and ``first`` (the first failure, ``id: error``)."""
+    failed = [r for r in results if r['status'] != done_status]
+    result.update(sent=True, results=results, failed_ids=[r['id'] for r in failed],
+                  changed=len(failed) < len(results))
+    if failed and (len(failed) == len(results) or not allow_partial):
+        template = none_done if len(failed) == len(results) else some_failed
+        module.fail_json(msg=template % dict(total=len(results), failed=len(failed),
+                                             first='%s: %s' % (failed[0]['id'], failed[0]['error'])),
+                         **result)
+    module.exit_json(**result)
 
 
 def enrollment_ids(values, option='udids'):

@@ -162,6 +162,23 @@ def push_one(client, udid):
     return client.post('devices/%s/push' % quote(udid, safe='')) or {}
 
 
+def push_each(client, udids):
+    """``push_one`` for each device, in order; a refused push does not stop the others.
+    Returns one result per UDID, as ``push_nanomdm`` does."""
+    results = []
+    for udid in udids:
+        try:
+            answer = push_one(client, udid)
+        except ApiError as exc:
+            # the whole message: the HTTP status and the server's own words
+            results.append(dict(id=udid, status='failed', push_result=None, error=exc.msg))
+            continue
+        answer = answer if isinstance(answer, dict) else {}
+        push_id = answer.get('push_notification_id') or answer.get('push_id') or answer.get('id')
+        results.append(dict(id=udid, status='pushed', push_result=push_id, error=None))
+    return results
+
+
 def push_nanomdm(client, ids):
     """NanoMDM ``GET /v1/push/{id,id,...}`` (docs/openapi.yaml): 200 all pushed, 207 some failed,
     500 all failed, each with an APIResult ``{"status": {id: {"push_result"|"push_error"}}}``.

@@ -247,6 +247,18 @@ def blueprint_view(obj):
     }
 
 
+def blueprint_views(client, name=None):
+    """The stored blueprints as views, sorted by name; with ``name``, only the one(s) so named."""
+    views = sorted((blueprint_view(b) for b in list_blueprints(client)), key=lambda b: b['name'] or '')
+    return [v for v in views if name is None or v['name'] == name]
+
+
+def find_blueprint(client, name):
+    """The view of the blueprint named ``name``, or None."""
+    found = blueprint_views(client, name)
+    return found[0] if found else None
+
+
 def blueprint_body(view):
     """The PUT body of a blueprint view."""
     return {'blueprint': {
@@ -319,6 +331,11 @@ def known_devices(client, udids, option='udids'):
         raise ConfigError('%s: no %s device has the UDID %r (MicroMDM would accept it and reach no device); '
                           'nothing was sent.' % (option, client.vendor_label, udid))
     return found
+
+
+def known_udids(client, udids, option='udids'):
+    """The UDID of each device of ``known_devices``, as MicroMDM spells it."""
+    return [d['udid'] for d in known_devices(client, udids, option)]
 
 
 # ---- workflows -----------------------------------------------------------------------------------

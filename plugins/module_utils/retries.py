@@ -17,7 +17,8 @@ own; we only change what it decides, not how it counts or sleeps:
   message saying how long the vendor asked to wait.
 * Backoff without a server hint is exponential with jitter, capped.
 * ``SendOncePolicy`` is the same minus every resend after the request may have reached the
-  server, for commands sent with PUT, DELETE or even GET (``client.request(..., resend=False)``).
+  server, for commands sent with PUT, DELETE or even GET (``client.request(..., resend=False)``),
+  and a bare 429 (no wait hint) is the command's answer rather than a reason to back off blindly.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +31,7 @@ import time
 from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import RateLimitedError
 
 try:
+    from urllib3.exceptions import MaxRetryError, ResponseError
     from urllib3.util.retry import Retry
     HAS_URLLIB3 = True
 except ImportError:  # pragma: no cover - requests always brings urllib3
@@ -147,3 +149,14 @@ class SendOncePolicy(RetryPolicy):
 
     def is_retry(self, method, status_code, has_retry_after=False):
         return status_code == 429 or (status_code == 503 and has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        # A command refused with a bare 429 (neither Retry-After nor X-RateLimit-Reset) is throttled
+        # per target (SimpleMDM's refresh of a device it refreshed recently): a blind backoff of a few
+        # seconds does not lift that, so the 429 is the answer. urllib3 returns the response when
+        # increment() gives up this way (raise_on_status is off). A 429 that says how long to wait is
+        # waited for, as for any request.
+        if response is not None and response.status == 429 and self.get_retry_after(response) is None:
+            raise MaxRetryError(_pool, url, ResponseError('HTTP 429 without Retry-After or X-RateLimit-Reset'))
+        return super(SendOncePolicy, self).increment(method=method, url=url, response=response, error=error,
+                                                     _pool=_pool, _stacktrace=_stacktrace)

@@ -275,6 +275,7 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
     assignments_for,
     await_outcomes,
     chunks,
+    failed_result,
     failure_message,
     find_server,
     get_devices,
@@ -348,10 +349,7 @@ def main():
     try:
         run(module, client, serials, result, deadline)
     except MdmError as exc:
-        failed = dict(result)
-        failed['changed'] = bool(result['activities'])  # nothing was changed unless an activity was created
-        failed.update(exc.result())
-        module.fail_json(msg=exc.msg, **failed)
+        module.fail_json(msg=exc.msg, **failed_result(result, exc))
     module.exit_json(**result)
 
 

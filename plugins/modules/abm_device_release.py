@@ -127,6 +127,7 @@ from ansible_collections.mdmkit.mdm.plugins.module_utils.abm_devices import (
     MAX_BATCH_SIZE,
     await_outcomes,
     chunks,
+    failed_result,
     failure_message,
     get_devices,
     normalize_serial,
@@ -180,10 +181,7 @@ def main():
     try:
         run(module, client, serials, result)
     except MdmError as exc:
-        failed = dict(result)
-        failed['changed'] = bool(result['activities'])  # nothing was changed unless an activity was created
-        failed.update(exc.result())
-        module.fail_json(msg=exc.msg, **failed)
+        module.fail_json(msg=exc.msg, **failed_result(result, exc))
     module.exit_json(**result)
 
 

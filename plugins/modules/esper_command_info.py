@@ -136,7 +136,7 @@ def main():
     with module.errors():
         devices = ec.device_ids(client, params['devices'])
         if params['request_id']:
-            request = unwrap(client.get('%s%s/' % (ec.COMMANDS_PATH, params['request_id']))) or {}
+            request = ec.mask_request(unwrap(client.get('%s%s/' % (ec.COMMANDS_PATH, params['request_id']))) or {})
             request['stats'] = ec.get_stats(client, params['request_id'])
             request['statuses'] = ec.list_statuses(client, params['request_id'], state=params['status_state'])
             module.exit_json(changed=False, requests=[request], count=1)
@@ -157,7 +157,7 @@ def main():
         for key in ('command', 'schedule'):
             if params[key]:
                 query[key] = params[key]
-        requests = list(client.paginate(ec.COMMANDS_PATH, params=query))
+        requests = [ec.mask_request(request) for request in client.paginate(ec.COMMANDS_PATH, params=query)]
     module.exit_json(changed=False, requests=requests, count=len(requests))
 
 

@@ -147,7 +147,7 @@ import uuid as uuidlib
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import (
-    APPLY_AT_ENROLL, blueprint_body, blueprint_view, list_blueprints, list_profiles)
+    APPLY_AT_ENROLL, blueprint_body, find_blueprint, list_profiles)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 from ansible_collections.mdmkit.mdm.plugins.module_utils.state import Resource
 
@@ -185,8 +185,7 @@ def main():
     client = module.client
 
     with module.errors():
-        stored = [b for b in list_blueprints(client) if b.get('name') == name]
-        current = blueprint_view(stored[0]) if stored else None
+        current = find_blueprint(client, name)
         desired = dict((k, sorted(set(params[k])) if k in LISTS else params[k])
                        for k in KEYS if k != 'name' and params.get(k) is not None)
         desired['name'] = name
@@ -203,24 +202,17 @@ def main():
             full.update(desired)
             desired = full
 
-        def read_back():
-            found = [b for b in list_blueprints(client) if b.get('name') == name]
-            return blueprint_view(found[0]) if found else None
-
-        def create(desired):
-            client.put('v1/blueprints', json_body=blueprint_body(desired))  # answers {}: read it back
-            return read_back()
+        def save(view):
+            client.put('v1/blueprints', json_body=blueprint_body(view))  # answers {}: read it back
+            return find_blueprint(client, name)
 
         def update(changes, current):
-            view = dict(current)
-            view.update(changes)
-            client.put('v1/blueprints', json_body=blueprint_body(view))
-            return read_back()
+            return save(dict(current, **changes))
 
         def delete(current):
             client.delete('v1/blueprints', json_body={'names': [current['name']]})
 
-        result = BLUEPRINT.ensure(module, current, desired, create=create, update=update, delete=delete,
+        result = BLUEPRINT.ensure(module, current, desired, create=save, update=update, delete=delete,
                                   state=params['state'])
     if result.get('blueprint') is not None and current is None and module.check_mode:
         result['blueprint'].pop('uuid', None)  # a new blueprint's UUID is chosen when it is sent

@@ -97,7 +97,7 @@ count:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import blueprint_view, list_blueprints
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import blueprint_views
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
@@ -111,11 +111,9 @@ def main():
     with module.errors():
         check_flavor(params['flavor'], ('micromdm',), 'micromdm_blueprint_info',
                      hint='The /management/v1 API has workflows instead (mdmkit.mdm.micromdm_workflow_info).')
-        views = sorted((blueprint_view(b) for b in list_blueprints(module.client)), key=lambda b: b['name'] or '')
-    if params['name'] is not None:
-        views = [v for v in views if v['name'] == params['name']]
-        if not views:
-            module.fail_on('name', 'no MicroMDM blueprint is named %r.' % params['name'])
+        views = blueprint_views(module.client, params['name'])
+    if params['name'] is not None and not views:
+        module.fail_on('name', 'no MicroMDM blueprint is named %r.' % params['name'])
     module.exit_json(changed=False, blueprints=views, count=len(views))
 
 

@@ -35,16 +35,9 @@ author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
+  - mdmkit.mdm.micromdm_udids
   - mdmkit.mdm.attributes.action
 options:
-  udids:
-    description:
-      - UDIDs (NanoMDM enrollment IDs) of the devices to send the command to. Duplicates (any case) are
-        sent once.
-    type: list
-    elements: str
-    required: true
-    aliases: [udid]
   request_type:
     description: The MDM command.
     type: str
@@ -200,11 +193,10 @@ import plistlib
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import enrollment_ids
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import UDIDS_OPTION, enrollment_ids, exit_per_device
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import (
     ARGUMENTS, REQUEST_TYPES, check_arguments, send_micromdm, send_nanomdm, shown_command)
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_udids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
@@ -233,7 +225,7 @@ def main():
     module = MdmModule(
         'micromdm',
         argument_spec=dict(
-            udids=dict(type='list', elements='str', required=True, aliases=['udid']),
+            udids=UDIDS_OPTION,
             request_type=dict(type='str', required=True, choices=sorted(REQUEST_TYPES)),
             queries=dict(type='list', elements='str'),
             profile=dict(type='str', no_log=True),
@@ -260,10 +252,8 @@ def main():
     if flavor == 'management_v1':
         module.fail_on('flavor', 'the MicroMDM /management/v1 API has no command endpoint; micromdm_command '
                        'needs flavor micromdm (MicroMDM 1.x) or nanomdm. Nothing was sent.')
-    try:
+    with module.errors():
         udids = enrollment_ids(params['udids'])
-    except ConfigError as exc:
-        module.fail_json(msg=exc.msg)
     if not params['push'] and flavor != 'nanomdm':
         module.fail_on('push', 'false is for NanoMDM only: MicroMDM 1.x pushes after queueing by itself.')
     args = dict((name, params[name]) for name in ARGUMENTS if name != 'profile')
@@ -280,7 +270,7 @@ def main():
         client = module.client
         if flavor == 'micromdm':
             # MicroMDM queues for any UDID: a typo would reach no device, silently
-            udids = [d['udid'] for d in known_devices(client, udids)]
+            udids = known_udids(client, udids)
         if module.check_mode:
             module.exit_json(**result)
         if flavor == 'micromdm':
@@ -288,19 +278,11 @@ def main():
         else:
             result['command_uuid'], results, dummy = send_nanomdm(client, request_type, udids, given,
                                                                   push=params['push'])
-    failed = [r['id'] for r in results if r['status'] != 'queued']
-    result.update(sent=True, results=results, failed_ids=failed,
-                  changed=len(failed) < len(results))
-    if failed and (len(failed) == len(results) or not params['allow_partial']):
-        first = [r for r in results if r['status'] != 'queued'][0]
-        if len(failed) == len(results):
-            msg = '%s was not queued for any of the %d devices (%s: %s).' % (
-                request_type, len(results), first['id'], first['error'])
-        else:
-            msg = ('%s was not queued for %d of %d devices (%s: %s). The others got it; to retry, send it again '
-                   'to failed_ids only.' % (request_type, len(failed), len(results), first['id'], first['error']))
-        module.fail_json(msg=msg, **result)
-    module.exit_json(**result)
+    # request_type is one of REQUEST_TYPES (no %): safe in a template
+    exit_per_device(module, result, results, 'queued', params['allow_partial'],
+                    request_type + ' was not queued for any of the %(total)d devices (%(first)s).',
+                    request_type + ' was not queued for %(failed)d of %(total)d devices (%(first)s). The others '
+                    'got it; to retry, send it again to failed_ids only.')
 
 
 if __name__ == '__main__':

@@ -23,14 +23,8 @@ author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
+  - mdmkit.mdm.micromdm_udids
   - mdmkit.mdm.attributes.action
-options:
-  udids:
-    description: UDIDs of the devices. Duplicates are cleared once.
-    type: list
-    elements: str
-    required: true
-    aliases: [udid]
 '''
 
 EXAMPLES = r'''
@@ -65,38 +59,28 @@ sent:
   sample: true
 '''
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor, enrollment_ids, outcome
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import (
+    UDIDS_OPTION, act_on_each, check_flavor, enrollment_ids, outcome)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import clear_queue, read_queue
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_udids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
 def main():
-    module = MdmModule(
-        'micromdm',
-        argument_spec=dict(udids=dict(type='list', elements='str', required=True, aliases=['udid'])),
-        supports_check_mode=True,
-    )
-    try:
+    module = MdmModule('micromdm', argument_spec=dict(udids=UDIDS_OPTION), supports_check_mode=True)
+    with module.errors():
         check_flavor(module.params['flavor'], ('micromdm',), 'micromdm_command_queue_clear',
                      hint='NanoMDM has no queue API.')
         ids = enrollment_ids(module.params['udids'])
-    except ConfigError as exc:
-        module.fail_json(msg=exc.msg)
     client = module.client
     result = dict(changed=True, sent=False, cleared=[])
     with module.errors(**outcome(result, changed=False)):
-        udids = [d['udid'] for d in known_devices(client, ids)]
+        udids = known_udids(client, ids)
         result['cleared'] = [dict(udid=udid, commands=read_queue(client, udid)) for udid in udids]
     if module.check_mode:
         module.exit_json(**result)
-    done = []
-    for udid in udids:
-        with module.errors(**outcome(result, changed=bool(done), sent=bool(done), done=list(done))):
-            clear_queue(client, udid)  # a DELETE that empties the queue: harmless to repeat
-        done.append(udid)
-    result['sent'] = True
+    # a DELETE that empties the queue: harmless to repeat
+    act_on_each(module, result, udids, lambda udid: clear_queue(client, udid))
     module.exit_json(**result)
 
 

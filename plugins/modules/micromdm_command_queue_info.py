@@ -24,14 +24,8 @@ author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
+  - mdmkit.mdm.micromdm_udids
   - mdmkit.mdm.attributes.info_module
-options:
-  udids:
-    description: UDIDs of the devices. Duplicates are read once.
-    type: list
-    elements: str
-    required: true
-    aliases: [udid]
 '''
 
 EXAMPLES = r'''
@@ -86,24 +80,17 @@ queues:
       sample: 1
 '''
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor, enrollment_ids
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import UDIDS_OPTION, check_flavor, enrollment_ids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import read_queue
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
 def main():
-    module = MdmModule(
-        'micromdm',
-        argument_spec=dict(udids=dict(type='list', elements='str', required=True, aliases=['udid'])),
-        supports_check_mode=True,
-    )
-    try:
+    module = MdmModule('micromdm', argument_spec=dict(udids=UDIDS_OPTION), supports_check_mode=True)
+    with module.errors():
         check_flavor(module.params['flavor'], ('micromdm',), 'micromdm_command_queue_info',
                      hint='NanoMDM has no queue API.')
         udids = enrollment_ids(module.params['udids'])
-    except ConfigError as exc:
-        module.fail_json(msg=exc.msg)
     client = module.client
     queues = []
     with module.errors():

@@ -26,14 +26,9 @@ author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
+  - mdmkit.mdm.micromdm_udids
   - mdmkit.mdm.attributes.action
 options:
-  udids:
-    description: UDIDs of the devices. Duplicates are sent once.
-    type: list
-    elements: str
-    required: true
-    aliases: [udid]
   blocked:
     description: V(true) blocks the devices (they unenroll at their next check-in), V(false) unblocks them.
     type: bool
@@ -75,42 +70,32 @@ sent:
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ConfigError
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor, enrollment_ids, outcome
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import (
+    UDIDS_OPTION, act_on_each, check_flavor, enrollment_ids, outcome)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_udids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
 
 def main():
     module = MdmModule(
         'micromdm',
-        argument_spec=dict(
-            udids=dict(type='list', elements='str', required=True, aliases=['udid']),
-            blocked=dict(type='bool', required=True),
-        ),
+        argument_spec=dict(udids=UDIDS_OPTION, blocked=dict(type='bool', required=True)),
         supports_check_mode=True,
     )
     params = module.params
     action = 'block' if params['blocked'] else 'unblock'
-    try:
+    with module.errors():
         check_flavor(params['flavor'], ('micromdm',), 'micromdm_device_block')
         ids = enrollment_ids(params['udids'])
-    except ConfigError as exc:
-        module.fail_json(msg=exc.msg)
     client = module.client
     result = dict(changed=True, sent=False, action=action, udids=ids)
     with module.errors(**outcome(result, changed=False)):
-        udids = [d['udid'] for d in known_devices(client, ids)]
-    result['udids'] = udids
+        result['udids'] = known_udids(client, ids)
     if module.check_mode:
         module.exit_json(**result)
-    done = []
-    for udid in udids:
-        # a POST: never resent. An error after some devices leaves them done: say which.
-        with module.errors(**outcome(result, changed=bool(done), sent=bool(done), done=list(done))):
-            client.post('v1/devices/%s/%s' % (quote(udid, safe=''), action))
-        done.append(udid)
-    result['sent'] = True
+    # a POST: never resent
+    act_on_each(module, result, result['udids'],
+                lambda udid: client.post('v1/devices/%s/%s' % (quote(udid, safe=''), action)))
     module.exit_json(**result)
 
 

@@ -31,16 +31,9 @@ author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:
   - mdmkit.mdm.micromdm
+  - mdmkit.mdm.micromdm_udids
   - mdmkit.mdm.attributes.action
 options:
-  udids:
-    description:
-      - UDIDs of the devices (C(udid) in M(mdmkit.mdm.micromdm_device_info)), or NanoMDM enrollment IDs.
-        Compared without regard to case; duplicates are pushed once.
-    type: list
-    elements: str
-    required: true
-    aliases: [udid]
   allow_partial:
     description:
       - When the push reached some devices and not others, succeed (reporting each device) instead of failing.
@@ -137,43 +130,21 @@ sent:
   sample: true
 '''
 
-from ansible_collections.mdmkit.mdm.plugins.module_utils.errors import ApiError, ConfigError
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import enrollment_ids, outcome
-from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import push_nanomdm, push_one
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import (
+    UDIDS_OPTION, enrollment_ids, exit_per_device, outcome)
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import push_each, push_nanomdm
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_devices
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
-
-
-def push_each(client, devices):
-    """One push request per device, in order; a refused push does not stop the others."""
-    results = []
-    for device in devices:
-        try:
-            answer = push_one(client, device['udid'])
-        except ApiError as exc:
-            # the whole message: the HTTP status and the server's own words
-            results.append(dict(id=device['udid'], status='failed', push_result=None, error=exc.msg))
-            continue
-        answer = answer if isinstance(answer, dict) else {}
-        push_id = answer.get('push_notification_id') or answer.get('push_id') or answer.get('id')
-        results.append(dict(id=device['udid'], status='pushed', push_result=push_id, error=None))
-    return results
 
 
 def main():
     module = MdmModule(
         'micromdm',
-        argument_spec=dict(
-            udids=dict(type='list', elements='str', required=True, aliases=['udid']),
-            allow_partial=dict(type='bool', default=False),
-        ),
+        argument_spec=dict(udids=UDIDS_OPTION, allow_partial=dict(type='bool', default=False)),
         supports_check_mode=True,
     )
-    params = module.params
-    try:
-        ids = enrollment_ids(params['udids'])
-    except ConfigError as exc:
-        module.fail_json(msg=exc.msg)
+    with module.errors():
+        ids = enrollment_ids(module.params['udids'])
     client = module.client
     result = dict(changed=True, sent=False, ids=ids, devices=[], results=[], failed_ids=[])
     with module.errors(**outcome(result, changed=False)):
@@ -188,18 +159,11 @@ def main():
         if client.flavor == 'nanomdm':
             results, dummy = push_nanomdm(client, ids)
         else:
-            results = push_each(client, result['devices'])
-    failed = [r['id'] for r in results if r['status'] != 'pushed']
-    result.update(sent=True, results=results, failed_ids=failed, changed=len(failed) < len(results))
-    if failed and (len(failed) == len(results) or not params['allow_partial']):
-        first = [r for r in results if r['status'] != 'pushed'][0]
-        if len(failed) == len(results):
-            msg = 'The push reached none of the %d devices (%s: %s).' % (len(results), first['id'], first['error'])
-        else:
-            msg = ('The push did not reach %d of %d devices (%s: %s). The others got it; to retry, push again to '
-                   'failed_ids only.' % (len(failed), len(results), first['id'], first['error']))
-        module.fail_json(msg=msg, **result)
-    module.exit_json(**result)
+            results = push_each(client, result['ids'])
+    exit_per_device(module, result, results, 'pushed', module.params['allow_partial'],
+                    'The push reached none of the %(total)d devices (%(first)s).',
+                    'The push did not reach %(failed)d of %(total)d devices (%(first)s). The others got it; to '
+                    'retry, push again to failed_ids only.')
 
 
 if __name__ == '__main__':

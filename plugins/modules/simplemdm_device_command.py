@@ -32,11 +32,10 @@ description:
   - The task fails when any device has outcome C(failed), C(unknown) or C(not_sent); the result still
     lists every device. A C(refresh) that SimpleMDM refuses with HTTP 429 (refreshed too often) is
     reported as C(rate_limited) for that device, with a warning, and does not fail the task.
-  - Like any 429, a refused C(refresh) is first retried as O(max_retries) and O(rate_limit_max_wait) allow,
-    after the wait SimpleMDM asks for or else after a short backoff (about 10 seconds in all with the
-    default 5 retries, for all refused devices at once since they are sent in parallel). SimpleMDM
-    refuses a refresh of a device it refreshed recently, which a few seconds do not change; set
-    O(max_retries=0) to report such a device at once.
+  - A command refused with HTTP 429 and a wait (C(Retry-After) or C(X-RateLimit-Reset)) is sent again
+    after that wait, as O(max_retries) and O(rate_limit_max_wait) allow. A bare 429, which is how
+    SimpleMDM refuses a refresh of a device it refreshed recently, is that device's answer at once;
+    a few seconds of backoff would not change it.
 author:
   - mdmkit maintainers (@mdmkit)
 extends_documentation_fragment:

@@ -150,19 +150,8 @@ def took(run, name, entry):
     return float(run.results[name + '_clock']['ansible_facts'][name + '_end']) - entry['start']
 
 
-# Known defects of modules other files own: the test checks everything else, then checks the
-# defect is still there (it fails once fixed: remove the entry then) and reports an xfail.
-CHANGED_GAPS = {
-    'abm': 'abm_device_release reports changed=false when the RELEASE_DEVICES POST has an unknown outcome '
-           '(abm_device_release.py: failed["changed"] = bool(result["activities"])); it may have acted.',
-}
-
-
 def check_changed_when_unknown(vendor, command):
     """A command whose outcome is unknown may have acted: the task says changed."""
-    if vendor in CHANGED_GAPS:
-        assert not command.get('changed'), 'fixed: remove %s from CHANGED_GAPS' % vendor
-        pytest.xfail(CHANGED_GAPS[vendor])
     assert command.get('changed'), command
 
 

@@ -103,15 +103,6 @@ def _context(text, match):
 
 OK, FAILS = 'ok', 'fails'
 
-# Leaks found by this suite in modules other files own: module -> (sentinels it prints, why).
-# Their rows run in a second playbook after the others; the test checks that the leak is still
-# there (it fails once fixed: remove the entry then) and reports an xfail naming it.
-KNOWN_LEAKS = {
-    'esper_command_info': (('esper_lockscreen_password', 'esper_wifi_password'),
-                           'esper_command_info returns the command records as the API answers them, secret '
-                           'command_args included (new_lockscreen_password, wifi_access_points[].wifi_password): '
-                           'mask esper_commands.SECRET_ARGS in the records it returns.'),
-}
 DIFF = {'diff': True}
 CHECK = {'check_mode': True, 'diff': True}
 MICROMDM_1X = {'flavor': 'micromdm'}
@@ -350,7 +341,7 @@ def test_no_secret_in_module_output(rel, sentinel_sim, ansible, tmp_path, vendor
     if vendor == 'abm':
         defaults['group/mdmkit.mdm.abm'].update(token_cache=True, token_cache_dir=token_dir)
     rows = module_rows(rel.SENTINELS, files)[vendor]
-    tasks, names = row_tasks([row for row in rows if row[0] not in KNOWN_LEAKS])
+    tasks, names = row_tasks(rows)
     if os.environ.get('MDMKIT_RELIABILITY_PROVE_LEAK'):
         tasks.append({'ansible.builtin.debug': {'msg': 'leak: %s' % rel.SENTINELS['admin_password']}})
     play_vars = {'simplemdm_url': sentinel_sim.config['simplemdm_base_url'],
@@ -379,17 +370,6 @@ def test_no_secret_in_module_output(rel, sentinel_sim, ansible, tmp_path, vendor
     texts = {'stdout': run.stdout, 'stderr': run.stderr, 'results': json.dumps(results)}
     found = leaks(texts, values)
     assert not found, 'secrets leaked: %s' % found
-
-    known = [row for row in rows if row[0] in KNOWN_LEAKS]
-    if known:
-        tasks, names = row_tasks(known)
-        run = ansible.playbook(setup_tasks(vendor) + tasks, module_defaults=defaults, play_vars=play_vars, args=args)
-        check_rows(run, names)
-        found = leaks({'stdout': run.stdout, 'stderr': run.stderr, 'results': json.dumps(run.results)}, values)
-        expected = set(name for row in known for name in KNOWN_LEAKS[row[0]][0])
-        assert found and set(what for _where, what, _context in found) <= expected, \
-            'the known leaks changed (fixed? remove them from KNOWN_LEAKS): %s' % found
-        pytest.xfail('; '.join('%s: %s' % (row[0], KNOWN_LEAKS[row[0]][1]) for row in known))
 
 
 @pytest.mark.parametrize('vendor', VENDORS)

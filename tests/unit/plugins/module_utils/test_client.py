@@ -303,6 +303,21 @@ def test_delete_command_is_retried_after_a_refusal(sim):
     assert [r['status'] for r in logged(sim, vendor='simplemdm', method='DELETE')] == [429, 503, 202]
 
 
+def test_command_refused_by_a_bare_429_is_not_retried(sim):
+    # A 429 without Retry-After or X-RateLimit-Reset (SimpleMDM's refresh of a device refreshed
+    # recently) is the command's answer: no blind backoff. A plain GET still backs off and retries.
+    api = client(sim, 'simplemdm')
+    path = 'devices/%s/bluetooth' % a_device_id(api)
+    sim.faults([{'kind': 'status', 'status': 429, 'vendor': 'simplemdm', 'method': 'DELETE', 'count': 1}])
+    with pytest.raises(RateLimitedError):
+        api.request('DELETE', path, resend=False)
+    assert [r['status'] for r in logged(sim, vendor='simplemdm', method='DELETE')] == [429]
+    sim.faults([{'kind': 'status', 'status': 429, 'vendor': 'simplemdm', 'method': 'GET', 'path_regex': 'account',
+                 'count': 1}])
+    api.get('account')
+    assert [r['status'] for r in sim.requests() if r['path'].endswith('/account')] == [429, 200]
+
+
 def test_nanomdm_enqueue_is_not_resent(sim):
     from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import send_nanomdm
     api = client(sim, 'micromdm', server_url=sim.config['url'] + '/nanomdm', flavor='nanomdm')
