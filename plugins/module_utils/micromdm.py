@@ -67,16 +67,19 @@ def outcome(result, **changes):
     return failed
 
 
-def act_on_each(module, result, udids, send):
-    """``send(udid)`` for each device, in order, one request each. A failure fails the task at once,
-    its result saying which devices were done (``done``, ``changed`` and ``sent`` true when any was);
-    otherwise ``result['sent']`` becomes true."""
+def exit_after_each(module, result, udids, send):
+    """Exit with ``result`` after ``send(udid)`` for each device, in order, one request each, with
+    ``sent`` true; in check mode, at once, having sent nothing. A failure fails the task at once, its
+    result saying which devices were done (``done``; ``changed`` and ``sent`` true when any was)."""
+    if module.check_mode:
+        module.exit_json(**result)
     done = []
     for udid in udids:
         with module.errors(**outcome(result, changed=bool(done), sent=bool(done), done=list(done))):
             send(udid)
         done.append(udid)
     result['sent'] = True
+    module.exit_json(**result)
 
 
 def exit_per_device(module, result, results, done_status, allow_partial, none_done, some_failed):

@@ -60,7 +60,7 @@ sent:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import (
-    UDIDS_OPTION, act_on_each, check_flavor, enrollment_ids, outcome)
+    UDIDS_OPTION, check_flavor, enrollment_ids, exit_after_each, outcome)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_commands import clear_queue, read_queue
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_udids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
@@ -77,11 +77,8 @@ def main():
     with module.errors(**outcome(result, changed=False)):
         udids = known_udids(client, ids)
         result['cleared'] = [dict(udid=udid, commands=read_queue(client, udid)) for udid in udids]
-    if module.check_mode:
-        module.exit_json(**result)
     # a DELETE that empties the queue: harmless to repeat
-    act_on_each(module, result, udids, lambda udid: clear_queue(client, udid))
-    module.exit_json(**result)
+    exit_after_each(module, result, udids, lambda udid: clear_queue(client, udid))
 
 
 if __name__ == '__main__':

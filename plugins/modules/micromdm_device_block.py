@@ -71,7 +71,7 @@ sent:
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import (
-    UDIDS_OPTION, act_on_each, check_flavor, enrollment_ids, outcome)
+    UDIDS_OPTION, check_flavor, enrollment_ids, exit_after_each, outcome)
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_profiles import known_udids
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
 
@@ -91,12 +91,9 @@ def main():
     result = dict(changed=True, sent=False, action=action, udids=ids)
     with module.errors(**outcome(result, changed=False)):
         result['udids'] = known_udids(client, ids)
-    if module.check_mode:
-        module.exit_json(**result)
     # a POST: never resent
-    act_on_each(module, result, result['udids'],
-                lambda udid: client.post('v1/devices/%s/%s' % (quote(udid, safe=''), action)))
-    module.exit_json(**result)
+    exit_after_each(module, result, result['udids'],
+                    lambda udid: client.post('v1/devices/%s/%s' % (quote(udid, safe=''), action)))
 
 
 if __name__ == '__main__':
