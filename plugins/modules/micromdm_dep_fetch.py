@@ -91,16 +91,8 @@ sent:
 '''
 
 from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm import check_flavor
+from ansible_collections.mdmkit.mdm.plugins.module_utils.micromdm_dep import dep_records
 from ansible_collections.mdmkit.mdm.plugins.module_utils.module import MdmModule
-
-
-def dep_records(answer):
-    """Apple's device details (``{"devices": {serial: {...}}}``) as a list, each with its serial."""
-    devices = (answer or {}).get('devices') if isinstance(answer, dict) else None
-    if isinstance(devices, dict):
-        return [dict(record, serial_number=record.get('serial_number') or serial)
-                for serial, record in sorted(devices.items()) if isinstance(record, dict)]
-    return list(devices or [])
 
 
 def main():

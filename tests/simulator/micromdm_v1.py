@@ -59,12 +59,32 @@ DEP (platform/dep, platform/dep/sync)
                                 "NOT_ACCESSIBLE"} (Apple's value for it, from Apple's public docs; not
                                 shown in the sources read)
   PUT    /v1/dep/profiles       DEP profile -> 200 {"profile_uuid", "devices": {serial: "SUCCESS"|
-                                "NOT_ACCESSIBLE"}} (Apple's define-profile answer, passed through)
-  POST   /v1/dep/profiles       {"uuid"} -> 200 the DEP profile; 500 for an unknown uuid
+                                "NOT_ACCESSIBLE"}} (Apple's define-profile answer, passed through); the
+                                serials in "devices" get the new profile (profile_status "assigned")
+  POST   /v1/dep/profiles       {"uuid"} -> 200 the DEP profile (Apple's Get a Profile, re-encoded)
+  POST   /v1/dep/assign         {"id", "serials"} -> 200 {"profile_uuid", "devices": {serial: status}}
+                                (pull request #611; Apple's PUT /profile/devices)
+  DELETE /v1/dep/profiles       {"serials"} -> 200 {"serials": {serial: status}} (pull request #687;
+                                Apple's DELETE /profile/devices): profile_status becomes "removed"
   GET    /v1/dep/account        -> 200 Apple's account details
+  DEP profiles pass through MicroMDM's dep.Profile struct (its dep/profile.go): keys it lacks are
+  dropped, and so are false booleans and empty strings or lists (Go omitempty), except
+  profile_name, url, is_mdm_removable, org_magic and devices, which are always sent (a missing
+  is_mdm_removable is sent as false). Apple's refusals (Define/Get/Assign/Remove a Profile in Apple's
+  DEP docs) come back as 500 {"error": "<verb> profile: unexpected dep response. status=400 DEP API
+  Error: CODE"} (dep/client.go HTTPError; Apple's body is the bare code). Define checks what Apple
+  documents: CONFIG_NAME_INVALID (empty or over 125 characters; MicroMDM always sends the key),
+  CONFIG_URL_INVALID, FLAGS_INVALID (is_mdm_removable false without is_supervised),
+  DEPARTMENT_INVALID, SUPPORT_PHONE_INVALID, SUPPORT_EMAIL_INVALID, MAGIC_INVALID (too long; an
+  empty org_magic, which MicroMDM always sends, is accepted). Assign: PROFILE_UUID_REQUIRED,
+  DEVICE_ID_REQUIRED, 404 PROFILE_NOT_FOUND (the code a MicroMDM user reported, micromdm issue
+  tracker / MDS issue 553). Get a Profile for an unknown UUID answers 404 PROFILE_NOT_FOUND here:
+  Apple documents the 404 without its code, so that code is assumed. Not established either: whether
+  Apple clears profile_uuid on removal (kept here, as the seed's "removed" devices have one).
 
 Seed data: profile com.example.sim.baseline (the /management/v1 one) and blueprints "baseline"
-(apply_at Enroll, that profile) and "lab-setup" (not applied: apply_at empty).
+(apply_at Enroll, that profile) and "lab-setup" (not applied: apply_at empty); the DEP profile the
+fleet's DEP devices name (SEED_DEP_PROFILE, at their dep_profile_uuid).
 
 Imported automatically by server.load_vendors (a micromdm_*.py file of this package).
 """
@@ -73,7 +93,7 @@ import base64
 import binascii
 import plistlib
 import uuid as uuidlib
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .fixtures import SALT_MICROMDM, uuid_from
 from .micromdm import vendor
@@ -82,6 +102,20 @@ from .server import HTTPError, Response, json_response
 
 PREFIX = "/micromdm/v1"
 APPLY_AT_ENROLL = "Enroll"
+# MicroMDM's dep.Profile (dep/profile.go): (JSON key, type, sent even when empty: no omitempty)
+DEP_PROFILE_FIELDS = (
+    ("profile_name", str, True), ("profile_uuid", str, False), ("url", str, True), ("allow_pairing", bool, False),
+    ("is_supervised", bool, False), ("is_multi_user", bool, False), ("is_mandatory", bool, False),
+    ("await_device_configured", bool, False), ("is_mdm_removable", bool, True), ("support_phone_number", str, False),
+    ("auto_advance_setup", bool, False), ("support_email_address", str, False), ("org_magic", str, True),
+    ("anchor_certs", list, False), ("supervising_host_certs", list, False), ("skip_setup_items", list, False),
+    ("department", str, False), ("devices", list, True), ("language", str, False), ("region", str, False),
+    ("configuration_web_url", str, False))
+# The DEP profile the fleet's DEP devices have (as a body sent to MicroMDM).
+SEED_DEP_PROFILE = {"profile_name": "mdmkit simulator", "url": "https://mdm.example.com/mdm/enroll",
+                    "is_supervised": True, "is_mandatory": True, "is_mdm_removable": False,
+                    "await_device_configured": True, "skip_setup_items": ["AppleID", "Diagnostics"],
+                    "department": "IT"}
 # JSON keys of MicroMDM's command request (mdm package) -> Apple's plist keys, for the queued plist.
 PLIST_KEYS = {"queries": "Queries", "payload": "Payload", "identifier": "Identifier",
               "identifiers": "Identifiers", "managed_apps_only": "ManagedAppsOnly",
@@ -96,7 +130,9 @@ class V1State:
         self.pushes = {}  # udid -> count
         self.blocked = set()
         self.dep_syncs = 0
-        self.dep_profiles = {}
+        # Apple's stored DEP profiles by UUID (without "devices")
+        seed_uuid = uuid_from(seed, SALT_MICROMDM, -2).upper()  # fleet_micromdm's dep_profile_uuid
+        self.dep_profiles = {seed_uuid: apple_profile(micromdm_profile(SEED_DEP_PROFILE), seed_uuid)}
         # the seed profile, as 1.x stores it (XML with its <?xml header)
         self.profiles = {SEED_PROFILE_IDENTIFIER: {
             "Identifier": SEED_PROFILE_IDENTIFIER,
@@ -371,8 +407,7 @@ def dep_sync_now(request):
 @vendor.post(PREFIX + "/dep/devices", mounted=False)
 def dep_devices(request):
     serials = string_list(body_object(request), "serials") or []
-    by_serial = dict((d.get("serial_number"), d) for d in all_devices(request)
-                     if d.get("dep_device") and d.get("serial_number"))
+    by_serial = dep_devices_by_serial(request)
     details = {}
     for serial in serials:
         device = by_serial.get(serial)
@@ -381,27 +416,115 @@ def dep_devices(request):
     return json_response(200, {"devices": details})
 
 
+def dep_error(verb, status, code):
+    """Apple's refusal as MicroMDM reports it (dep/client.go HTTPError, wrapped by the dep client)."""
+    return failure("%s profile: unexpected dep response. status=%d DEP API Error: %s" % (verb, status, code))
+
+
+def micromdm_profile(body):
+    """The profile MicroMDM sends Apple: the body read into dep.Profile and encoded again."""
+    profile = {}
+    for key, kind, always in DEP_PROFILE_FIELDS:
+        value = body.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise HTTPError(400, "json: cannot unmarshal %s into Go struct field Profile.%s"
+                            % (type(value).__name__, key))
+        if kind is list and value is not None and not all(isinstance(v, str) for v in value):
+            raise HTTPError(400, "json: cannot unmarshal %s into Go struct field Profile.%s" % (value, key))
+        if value or always:
+            profile[key] = value if value is not None else ({bool: False, str: "", list: None}[kind])
+    return profile
+
+
+def apple_profile(sent, profile_uuid):
+    """What Apple keeps of a defined profile (and returns from Get a Profile): the keys sent, its UUID,
+    allow_pairing true unless sent (Apple's default); not the devices."""
+    stored = dict((k, v) for k, v in sent.items() if k != "devices")
+    stored.setdefault("allow_pairing", True)
+    stored["profile_uuid"] = profile_uuid
+    return stored
+
+
+def check_define(sent):
+    name, url = sent.get("profile_name") or "", sent.get("url") or ""
+    if not name or len(name) > 125:
+        raise dep_error("define", 400, "CONFIG_NAME_INVALID")
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc or len(url) > 2000 or any(c.isspace() for c in url):
+        raise dep_error("define", 400, "CONFIG_URL_INVALID")
+    if not sent.get("is_mdm_removable") and not sent.get("is_supervised"):
+        raise dep_error("define", 400, "FLAGS_INVALID")
+    for key, limit, code in (("department", 125, "DEPARTMENT_INVALID"),
+                             ("support_phone_number", 50, "SUPPORT_PHONE_INVALID"),
+                             ("support_email_address", 250, "SUPPORT_EMAIL_INVALID"),
+                             ("org_magic", 256, "MAGIC_INVALID")):
+        if len(sent.get(key) or "") > limit:
+            raise dep_error("define", 400, code)
+
+
+def dep_devices_by_serial(request):
+    return dict((d.get("serial_number"), d) for d in all_devices(request)
+                if d.get("dep_device") and d.get("serial_number"))
+
+
+def set_dep_profile(request, serials, profile_uuid, status):
+    """Apple's per-serial answer; the DEP devices among ``serials`` get ``status`` (and the UUID)."""
+    by_serial = dep_devices_by_serial(request)
+    answer = {}
+    for serial in serials:
+        device = by_serial.get(serial)
+        if device is None:
+            answer[serial] = "NOT_ACCESSIBLE"
+            continue
+        device["dep_profile_status"] = status
+        if profile_uuid:
+            device["dep_profile_uuid"] = profile_uuid
+        request.state.devices.put(device)
+        answer[serial] = "SUCCESS"
+    return answer
+
+
 @vendor.put(PREFIX + "/dep/profiles", mounted=False)
 def dep_define_profile(request):
-    profile = body_object(request, allow_empty=False)
-    if not profile.get("profile_name"):
-        raise failure("define dep profile: DEP API Error: PROFILE_NAME_REQUIRED")
-    if not profile.get("url"):
-        raise failure("define dep profile: DEP API Error: CONFIG_URL_REQUIRED")
+    sent = micromdm_profile(body_object(request, allow_empty=False))
+    check_define(sent)
     profile_uuid = uuidlib.uuid4().hex.upper()
-    v1(request).dep_profiles[profile_uuid] = dict(profile, profile_uuid=profile_uuid)
-    dep_serials = set(d.get("serial_number") for d in all_devices(request) if d.get("dep_device"))
-    devices = dict((s, "SUCCESS" if s in dep_serials else "NOT_ACCESSIBLE") for s in profile.get("devices") or [])
+    v1(request).dep_profiles[profile_uuid] = apple_profile(sent, profile_uuid)
+    devices = set_dep_profile(request, sent.get("devices") or [], profile_uuid, "assigned")
     return json_response(200, {"profile_uuid": profile_uuid, "devices": devices})
 
 
 @vendor.post(PREFIX + "/dep/profiles", mounted=False)
 def dep_fetch_profile(request):
-    wanted = body_object(request).get("uuid")
+    wanted = body_object(request).get("uuid") or ""
+    if not wanted:
+        raise dep_error("fetch", 400, "PROFILE_UUID_REQUIRED")
     profile = v1(request).dep_profiles.get(wanted)
     if profile is None:
-        raise failure("fetch dep profile: DEP API Error: NOT_FOUND")
-    return json_response(200, profile)
+        raise dep_error("fetch", 404, "PROFILE_NOT_FOUND")
+    return json_response(200, micromdm_profile(profile))  # MicroMDM decodes Apple's answer into dep.Profile
+
+
+@vendor.post(PREFIX + "/dep/assign", mounted=False)
+def dep_assign_profile(request):
+    body = body_object(request)
+    profile_uuid, serials = body.get("id") or "", string_list(body, "serials") or []
+    if not profile_uuid:
+        raise dep_error("assign", 400, "PROFILE_UUID_REQUIRED")
+    if not serials:
+        raise dep_error("assign", 400, "DEVICE_ID_REQUIRED")
+    if profile_uuid not in v1(request).dep_profiles:
+        raise dep_error("assign", 404, "PROFILE_NOT_FOUND")
+    devices = set_dep_profile(request, serials, profile_uuid, "assigned")
+    return json_response(200, {"profile_uuid": profile_uuid, "devices": devices})
+
+
+@vendor.delete(PREFIX + "/dep/profiles", mounted=False)
+def dep_remove_profile(request):
+    serials = string_list(body_object(request), "serials") or []
+    if not serials:
+        raise dep_error("remove", 400, "DEVICE_ID_REQUIRED")
+    return json_response(200, {"serials": set_dep_profile(request, serials, None, "removed")})
 
 
 @vendor.get(PREFIX + "/dep/account", mounted=False)

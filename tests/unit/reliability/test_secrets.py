@@ -239,6 +239,10 @@ def module_rows(s, files):
             ('micromdm_command_queue_clear', dict(MICROMDM_1X, udids=['{{ enrolled[0].udid }}']), OK, {}),
             ('micromdm_command_queue_info', dict(MICROMDM_1X, udids=['{{ enrolled[0].udid }}']), OK, {}),
             ('micromdm_dep_fetch', {}, OK, {}),
+            ('micromdm_dep_profile', dict(MICROMDM_1X, profile_name='reliability', url='https://mdm.example.com/enroll',
+                                          serials=["{{ (mmdm.devices | selectattr('dep_device') "
+                                                   "| selectattr('serial_number') | first).serial_number }}"]),
+             OK, DIFF),
             ('micromdm_workflow', {'name': 'reliability-wf', 'profiles': []}, OK, DIFF),
             ('micromdm_workflow_info', {}, OK, {}),
             ('micromdm_device', {'device': '{{ enrolled[0].serial_number }}', 'workflow': 'reliability-wf'}, OK, DIFF),

@@ -143,12 +143,42 @@ def test_block_unblock_and_dep(sim):
     details = v1(sim, 'POST', '/dep/devices', json={'serials': [dep['serial_number'], 'NOTINDEP']}).json()
     assert details['devices'][dep['serial_number']]['profile_status'] == dep['dep_profile_status']
     assert details['devices']['NOTINDEP'] == {'serial_number': 'NOTINDEP', 'response_status': 'NOT_ACCESSIBLE'}
-    dep_profile = {'profile_name': 'unit', 'url': 'https://mdm.example.com/mdm/enroll', 'devices': [dep['serial_number']]}
+    dep_profile = {'profile_name': 'unit', 'url': 'https://mdm.example.com/mdm/enroll', 'is_mdm_removable': True,
+                   'devices': [dep['serial_number']]}
     defined = v1(sim, 'PUT', '/dep/profiles', json=dep_profile).json()
     assert defined['devices'] == {dep['serial_number']: 'SUCCESS'}
     assert v1(sim, 'POST', '/dep/profiles', json={'uuid': defined['profile_uuid']}).json()['profile_name'] == 'unit'
     assert v1(sim, 'PUT', '/dep/profiles', json={'profile_name': 'unit'}).status_code == 500
     assert v1(sim, 'GET', '/dep/account').json()['org_name']
+
+
+def test_dep_profiles_pass_through_dep_profile_struct_assign_and_remove(sim):
+    dep = [d['serial_number'] for d in devices(sim) if d['serial_number'] and d['dep_profile_status'] != 'empty'][:2]
+    refused = v1(sim, 'PUT', '/dep/profiles', json={'profile_name': 'unit', 'url': 'https://mdm.example.com/enroll'})
+    # MicroMDM always sends is_mdm_removable (false when absent): Apple refuses it unsupervised
+    assert refused.status_code == 500
+    assert refused.json() == {'error': 'define profile: unexpected dep response. status=400 DEP API Error: FLAGS_INVALID'}
+    defined = v1(sim, 'PUT', '/dep/profiles', json={
+        'profile_name': 'unit', 'url': 'https://mdm.example.com/enroll', 'is_supervised': True,
+        'is_mdm_removable': False, 'is_mandatory': False, 'do_not_use_profile_from_backup': True,
+        'skip_setup_items': ['AppleID'], 'devices': [dep[0], 'NOTINDEP']}).json()
+    assert defined['devices'] == {dep[0]: 'SUCCESS', 'NOTINDEP': 'NOT_ACCESSIBLE'}
+    fetched = v1(sim, 'POST', '/dep/profiles', json={'uuid': defined['profile_uuid']}).json()
+    # dep.Profile re-encoded: false booleans dropped (omitempty), unknown keys gone, devices null
+    assert fetched == {'profile_name': 'unit', 'profile_uuid': defined['profile_uuid'],
+                       'url': 'https://mdm.example.com/enroll', 'allow_pairing': True, 'is_supervised': True,
+                       'is_mdm_removable': False, 'org_magic': '', 'skip_setup_items': ['AppleID'], 'devices': None}
+    record = v1(sim, 'POST', '/dep/devices', json={'serials': [dep[0]]}).json()['devices'][dep[0]]
+    assert (record['profile_uuid'], record['profile_status']) == (defined['profile_uuid'], 'assigned')
+    assigned = v1(sim, 'POST', '/dep/assign', json={'id': defined['profile_uuid'], 'serials': [dep[1]]}).json()
+    assert assigned == {'profile_uuid': defined['profile_uuid'], 'devices': {dep[1]: 'SUCCESS'}}
+    unknown = v1(sim, 'POST', '/dep/assign', json={'id': 'NOPE', 'serials': [dep[1]]})
+    assert unknown.json()['error'].endswith('status=404 DEP API Error: PROFILE_NOT_FOUND')
+    removed = v1(sim, 'DELETE', '/dep/profiles', json={'serials': [dep[1], 'NOTINDEP']}).json()
+    assert removed == {'serials': {dep[1]: 'SUCCESS', 'NOTINDEP': 'NOT_ACCESSIBLE'}}
+    record = v1(sim, 'POST', '/dep/devices', json={'serials': [dep[1]]}).json()['devices'][dep[1]]
+    assert record['profile_status'] == 'removed'
+    assert v1(sim, 'DELETE', '/dep/profiles', json={'serials': []}).json()['error'].endswith('DEVICE_ID_REQUIRED')
 
 
 def enqueue_body(command_uuid='c7fc0872-f22f-4823-8ae0-f3d0174fb48a'):
