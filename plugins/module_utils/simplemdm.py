@@ -59,9 +59,11 @@ class SimpleMDMClient(ApiClient):
         (``direction=desc``), and the pages are yielded as they arrive (the ascending ones in
         ascending order, the descending ones in descending order). Each worker keeps only the
         objects the other has not read (the listing is ordered by id), and both stop where they
-        meet: no object twice, none lost, and at most one page more than reading one way (the
-        page that crosses the meeting point, or one already asked for when the other worker
-        reached it). A worker's error is raised to the caller.
+        meet: no object twice, none lost, and at most two pages more than reading one way. One
+        more is the page that crosses the meeting point, or one already asked for when the other
+        worker reached it; two more when the reads end exactly where the other began (a fleet of
+        an even number of full pages): ids have gaps, so neither can tell that nothing lies between
+        without asking once more. A worker's error is raised to the caller.
         """
         from ansible_collections.mdmkit.mdm.plugins.module_utils.parallel import merge
         meeting = _Meeting()
