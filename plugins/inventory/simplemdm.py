@@ -51,7 +51,7 @@ options:
       - Read the device list from both ends at once, upward and downward (two requests in flight), the
         two reads stopping where they meet. A large fleet is read in about half the time, with one or
         two requests more than reading it one way (two when the reads end exactly where the other
-        began: neither can tell from the ids that no device lies between). Hosts are added as the
+        began; neither can tell from the ids that no device lies between). Hosts are added as the
         pages arrive either way.
       - When two devices would get the same host name (see O(hostnames)), the one added first keeps the
         plain name and the other gets its id appended. With this option the order the pages arrive in,
