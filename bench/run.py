@@ -34,7 +34,8 @@ Scenarios (``--scenarios``, comma separated; default all, in this order):
   abm        abm_device_assignment of N serials, half already on the server; requests vs the
              minimum computed from the fleet (token, server list, the target server's device
              list, org device list, ceil(moved / batch_size) activities, one poll each) and vs a
-             naive uri loop's request count (computed, not run).
+             naive uri loop's request count, computed for N and measured on a sample of N/20
+             (at most 100 serials: a loop of 2N tasks would take hours).
   noop       a 20-resource SimpleMDM baseline playbook run twice: second run 0 writes,
              changed=0, and per module invocation and resource type at most one list (any number
              of pages) and at most one GET of a single resource (no read per item), from the
@@ -717,12 +718,87 @@ def scenario_abm(bench, count, latency_ms):
         ('orgDevices pages', pages(size, 1000)), ('activities', pages(moved, ABM_BATCH_SIZE)),
         ('polls', pages(moved, ABM_BATCH_SIZE))])
     minimum = sum(parts.values())
-    # a naive uri loop: one assignedServer GET per serial, one activity per device to move, and
-    # at least one poll per activity, plus the token
-    naive = 1 + count + moved + moved
+    # a naive uri loop: the token, the server list, one assignedServer GET per serial, one activity
+    # per device to move, and at least one poll per activity
+    naive = 2 + count + moved + moved
     bench.row('abm assign', count, run.wall, len(requests), run.rss, 'uri loop (computed)', None, naive,
               len(requests) / float(naive), 'req <= min %d' % minimum, len(requests) <= minimum,
               fleet=size, minimum_parts=parts, by_path=by_path)
+    sample = serials[:max(2, min(count // 20, 100))]
+    loop_wall = abm_uri_loop(bench, sample)
+    scaled = loop_wall * count / float(len(sample))  # the loop's time is linear in its tasks
+    bench.row('abm assign vs uri loop time', count, run.wall, len(requests), run.rss,
+              'uri loop, sample time x N/%d' % len(sample), scaled, naive, run.wall / scaled,
+              'info', None, sample=len(sample), sample_wall=loop_wall)
+
+
+ABM_URI_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    auth: {Authorization: "Bearer {{ token }}"}
+  tasks:
+    - name: The MDM servers, to find the target's id
+      ansible.builtin.uri: {url: "{{ base }}/v1/mdmServers", headers: "{{ auth }}"}
+      register: servers
+    - name: Where each device is
+      ansible.builtin.uri:
+        url: "{{ base }}/v1/orgDevices/{{ item }}/relationships/assignedServer"
+        headers: "{{ auth }}"
+      loop: "{{ serials }}"
+      register: where
+    - name: One activity per device not on the target
+      vars:
+        target: "{{ (servers.json.data | selectattr('attributes.serverName', 'equalto', 'SimpleMDM') | first).id }}"
+      ansible.builtin.uri:
+        url: "{{ base }}/v1/orgDeviceActivities"
+        method: POST
+        status_code: 201
+        body_format: json
+        headers: "{{ auth }}"
+        body:
+          data:
+            type: orgDeviceActivities
+            attributes: {activityType: ASSIGN_DEVICES}
+            relationships:
+              mdmServer: {data: {type: mdmServers, id: "{{ target }}"}}
+              devices: {data: [{type: orgDevices, id: "{{ item.item }}"}]}
+      loop: "{{ where.results }}"
+      when: ((item.json.data or {}).id | default('')) != target
+      register: created
+    - name: Each activity until it has finished
+      ansible.builtin.uri:
+        url: "{{ base }}/v1/orgDeviceActivities/{{ item.json.data.id }}"
+        headers: "{{ auth }}"
+      loop: "{{ created.results | selectattr('json', 'defined') | list }}"
+      register: polled
+      until: polled.json.data.attributes.status != 'IN_PROGRESS'
+      retries: 30
+      delay: 1
+'''
+
+
+def abm_uri_loop(bench, serials):
+    """The uri-loop baseline, run on a sample (a loop of 20,000 tasks would take hours): its
+    requests against the computed count for the sample, which the full-N row extrapolates."""
+    sys.path.insert(0, os.path.join(bench.work, 'collections'))
+    from ansible_collections.mdmkit.mdm.plugins.module_utils.connection import client_from_options
+    config = bench.sim.config
+    options = {'client_id': config['abm_client_id'], 'key_id': config['abm_key_id'],
+               'private_key_path': config['abm_private_key_path'], 'base_url': config['abm_base_url'],
+               'token_url': config['abm_token_url']}
+    bench.reset()  # the devices the module moved are back where the fleet puts them
+    token = client_from_options('abm', options.get).access_token()  # as a script would, before the loop
+    bench.write('abm-uri.json', json.dumps({'serials': serials, 'token': token, 'base': config['abm_base_url']}))
+    run = bench.playbook(bench.write('abm_uri.yml', ABM_URI_PLAY), 'abm-uri-%d' % len(serials),
+                         ['-e', '@' + bench.path('abm-uri.json')])
+    requests = bench.new_requests()
+    moved = sum(1 for r in requests if r['method'] == 'POST' and r['path'].endswith('/orgDeviceActivities'))
+    computed = 2 + len(serials) + moved + moved
+    bench.row('abm uri loop (sample)', len(serials), run.wall, len(requests), run.rss, 'computed for the sample', None,
+              computed, len(requests) / float(computed), 'info: req >= computed', None, moved=moved,
+              by_path=count_paths(requests))
+    return run.wall
 
 
 # ---- scenario 4: no-op second run ---------------------------------------------------------------

@@ -1,6 +1,11 @@
 # Copyright (c) mdmkit contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared fixtures: one simulator subprocess per test session, reset before each test."""
+"""Shared fixtures: one simulator subprocess per test session, reset before each test.
+
+In CI a skipped test is a failure: a test that needs a tool (Chromium, Java, ansible-runner...) is
+skipped on a developer's machine without it, but CI installs every such tool, so a skip there means
+something that should have been checked was not.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +17,21 @@ import sys
 import pytest
 
 SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'simulator')
+# tests/run.sh writes this file when CI=true (ansible-test passes no environment variables on)
+CI_MARKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), '.ci')
+
+
+def in_ci():
+    return os.environ.get('CI') == 'true' or os.path.exists(CI_MARKER)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin('terminalreporter')
+    skipped = reporter.stats.get('skipped', []) if reporter else []
+    if skipped and in_ci() and exitstatus == 0:
+        reporter.write_line('%d test(s) skipped in CI, where every tool they need is installed: a failure.'
+                            % len(skipped), red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope='session')
