@@ -22,8 +22,8 @@ class ModuleDocFragment(object):
               and passwords, which are kept only when listed here).
             - Fewer attributes make large inventories much faster and smaller, since Ansible's own cost grows
               with the number of host variables. Measured with C(bench/run.py) (see C(docs/performance.md)),
-              C(ansible-inventory --list) over 10,000 SimpleMDM devices took 6.9 s and 124 MB with five
-              attributes against 18.2 s and 549 MB with all 71 (0.38 of the time, 0.23 of the memory), on a
+              C(ansible-inventory --list) over 100,000 SimpleMDM devices took 41 s and 734 MB with five
+              attributes against 118 s and 4,988 MB with all 71 (0.35 of the time, 0.15 of the memory), on a
               2-core machine.
           type: list
           elements: str

@@ -48,57 +48,17 @@ def prefetch(iterable, depth=2):
     wait for the consumer, so no more than ``depth`` pages are held beyond the one being used.
     An exception in the worker is re-raised in the consumer's thread, after the items fetched
     before it. When the consumer stops early, the worker fetches nothing more and closes
-    ``iterable``.
+    ``iterable``. (``merge`` of one iterable, which keeps its order.)
     """
-    import queue
-    import threading
-
-    fetched = queue.Queue()  # bounded by ``free_slots``, not by a maxsize
-    free_slots = threading.Semaphore(max(1, depth))
-    stop = threading.Event()
-
-    def produce():
-        iterator = iter(iterable)
-        try:
-            while True:
-                free_slots.acquire()
-                if stop.is_set():
-                    return
-                try:
-                    item = next(iterator)
-                except StopIteration:
-                    fetched.put((_DONE, None))
-                    return
-                fetched.put((item, None))
-        except BaseException as exc:  # pylint: disable=broad-except; handed to the consumer
-            fetched.put((None, exc))
-        finally:
-            close = getattr(iterator, 'close', None)
-            if close is not None:
-                close()
-
-    worker = threading.Thread(target=produce, name='mdmkit-prefetch', daemon=True)
-    worker.start()
-    try:
-        while True:
-            item, error = fetched.get()
-            if error is not None:
-                raise error
-            if item is _DONE:
-                return
-            free_slots.release()
-            yield item
-    finally:
-        stop.set()
-        free_slots.release()  # wake a worker waiting for a slot, so that it sees ``stop``
+    return merge([iterable], depth=depth)
 
 
 def merge(iterables, depth=2):
     """Iterate several iterables at once, each in its own worker thread, and yield their items
     as they arrive, whichever iterable they come from (each one's own order is kept).
 
-    Like ``prefetch`` for each of them: a worker fetches at most ``depth`` items ahead of the
-    consumer, an exception in a worker is re-raised in the consumer's thread, and when the
+    Each worker fetches at most ``depth`` items ahead of the consumer (it asks for the next item
+    only while fewer than ``depth`` of its items wait), an exception in a worker is re-raised in the consumer's thread, and when the
     consumer stops early the workers fetch nothing more and close their iterables. Lets one
     listing be read from both ends at once and its pages used as they come.
     """

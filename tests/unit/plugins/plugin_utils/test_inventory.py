@@ -123,3 +123,38 @@ def test_hosts_share_one_string_per_variable_name(tmp_path, monkeypatch):
 
     # a string per host and variable would cost 500 MB for 100,000 hosts of 71 variables
     assert name_key('SN000001') is name_key('SN001234')
+
+
+@pytest.mark.parametrize('fails', [False, True])
+def test_garbage_collector_paused_while_hosts_are_added_and_restored_after(tmp_path, monkeypatch, fails):
+    monkeypatch.setenv('SIMPLEMDM_API_KEY', 'unused')
+    seen = []
+
+    def fetch_pages(self, client):
+        seen.append(gc.isenabled())
+        yield [{'id': 1, 'serial_number': 'SN1', 'name': 'one'}]
+        seen.append(gc.isenabled())
+        if fails:
+            raise RuntimeError('the listing broke')
+
+    monkeypatch.setattr(SimpleMDMInventory, 'fetch_pages', fetch_pages)
+    assert gc.isenabled()
+    if fails:
+        with pytest.raises(Exception, match='failed to parse'):  # the RuntimeError, as Ansible reports it
+            load(write_config(tmp_path, stream='false'))
+    else:
+        assert [h.name for h in load(write_config(tmp_path, stream='false')).get_hosts()] == ['SN1']
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_garbage_collector_left_off_when_the_caller_had_turned_it_off(tmp_path, monkeypatch):
+    monkeypatch.setenv('SIMPLEMDM_API_KEY', 'unused')
+    fetch_pages, _refs = fake_fleet([])
+    monkeypatch.setattr(SimpleMDMInventory, 'fetch_pages', fetch_pages)
+    gc.disable()
+    try:
+        load(write_config(tmp_path))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
