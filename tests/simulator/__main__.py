@@ -4,9 +4,11 @@
         [--latency-ms MS] [--simplemdm-api-key K] [--esper-api-key K] [--micromdm-api-key K]
         [--abm-client-id ID] [--asm-client-id ID] [--abm-key-id KID] [--abm-public-key FILE]
         [--abm-private-key-out FILE] [--abm-token-ttl SECONDS] [--abm-activity-seconds S]
+        [--exit-with-parent]
 
 Prints one JSON line with the base URLs and credentials once it is listening, then serves
-until SIGTERM or SIGINT.  Port 0 picks a free port.
+until SIGTERM or SIGINT (or, with --exit-with-parent, until the process that started it is
+gone).  Port 0 picks a free port.
 """
 
 import argparse
@@ -53,6 +55,10 @@ def parse_args(argv):
     parser.add_argument("--abm-token-ttl", type=int, default=300, help="access token lifetime (default 300 s)")
     parser.add_argument("--abm-activity-seconds", type=float, default=2.0,
                         help="time an orgDeviceActivity stays IN_PROGRESS (default 2 s)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started this one is gone (the test harness sets it: "
+                             "ansible-test runs each unit test in a forked process that exits without "
+                             "tearing down its fixtures, which would otherwise leave one simulator per test)")
     tls.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.devices < 0:
@@ -100,6 +106,7 @@ def main(argv=None):
     host, port = server.server_address[:2]
     url = "%s://%s:%d" % (tls.wrap(server, args), "127.0.0.1" if host in ("0.0.0.0", "") else host, port)
 
+    parent = os.getppid()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -114,7 +121,8 @@ def main(argv=None):
         "micromdm_url": url + "/micromdm", "micromdm_api_key": args.micromdm_api_key,
     }), flush=True)
     while not stop.wait(0.5):
-        pass
+        if args.exit_with_parent and os.getppid() != parent:  # orphaned: re-parented to init
+            break
     server.shutdown()
     server.server_close()
     if temporary_key:

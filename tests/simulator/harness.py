@@ -97,9 +97,10 @@ class Simulator:
 
 def start_simulator(devices=250, seed=1, latency_ms=0, python=None, start_timeout=60, **options):
     """Start `python tests/simulator` on a free port; options are its other flags
-    (abm_token_ttl=30 -> --abm-token-ttl 30)."""
+    (abm_token_ttl=30 -> --abm-token-ttl 30). The simulator stops by itself once this process
+    is gone, so that one a test never stopped does not outlive it."""
     command = [python or sys.executable, SIMULATOR_DIR, "--port", "0", "--devices", str(devices),
-               "--seed", str(seed), "--latency-ms", str(latency_ms)]
+               "--seed", str(seed), "--latency-ms", str(latency_ms), "--exit-with-parent"]
     for name, value in options.items():
         if value is not None:
             command += ["--" + name.replace("_", "-"), str(value)]

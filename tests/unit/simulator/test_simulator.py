@@ -383,3 +383,29 @@ def test_paging_100k_simplemdm_devices():
             after = body['data'][-1]['id']
         print('paged %d SimpleMDM devices in %.1f s' % (count, time.time() - started))
         assert count == 100000
+
+
+def process_gone(pid):
+    """True once ``pid`` has exited (a zombie not yet reaped by init counts as exited)."""
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] == 'Z'
+    except (IOError, OSError):
+        return True
+
+
+def test_simulator_stops_once_the_process_that_started_it_is_gone():
+    # ansible-test runs each unit test in a forked process that exits without tearing down its
+    # fixtures: a simulator started there must not outlive it (one leaked per test otherwise)
+    import subprocess  # pylint: disable=import-outside-toplevel
+    harness_dir = os.path.dirname(sys.modules['harness'].__file__)
+    script = ('import sys; sys.path.insert(0, %r); from harness import start_simulator; '
+              'print(start_simulator(devices=1).process.pid, flush=True)' % harness_dir)
+    started = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=120, check=True)
+    pid = int(started.stdout.split()[-1])
+    deadline = time.monotonic() + 15
+    while not process_gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            pytest.fail('the simulator (pid %d) outlived the process that started it by 15 s' % pid)
+        time.sleep(0.1)
